@@ -1,0 +1,1 @@
+//! carbide-benches: shared input generation for the criterion benches in `benches/`.

@@ -1,0 +1,1 @@
+//! carbide-examples: the programs in `examples/` are what a new user reads first.

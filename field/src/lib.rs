@@ -1,0 +1,38 @@
+//! carbide-field: the finite fields every other carbide layer computes in.
+//!
+//! - A trait ladder in the style of Plonky3: [`Field`] → [`PrimeField`] → [`PrimeField64`],
+//!   [`TwoAdicField`] for NTT-friendly fields and [`ExtensionField`] for field towers.
+//! - [`Goldilocks`] (p = 2^64 − 2^32 + 1), with the element representation of plonky2's
+//!   `GoldilocksField`, and its quadratic extension [`GoldilocksExt2`] (x² − 7, as in plonky2).
+//! - The same traits implemented for arkworks prime fields themselves (`ark_bn254::Fr`,
+//!   `ark_bls12_381::Fr`, any `ark_ff::Fp`), with the two-adic roots of unity ark-poly uses.
+//! - Canonical byte encodings ([`CanonicalEncoding`]) and serde support that reject
+//!   non-canonical values and wrong lengths.
+//! - [`reference`]: slow big-integer arithmetic that tests and fuzz targets compare against.
+//!
+//! ```
+//! use carbide_field::{Field, Goldilocks, PrimeField64, TwoAdicField};
+//!
+//! let a = Goldilocks::new(u64::MAX); // any u64, reduced mod p
+//! let b = a.try_inverse().expect("non-zero");
+//! assert_eq!((a * b).as_canonical_u64(), 1);
+//! let w = Goldilocks::two_adic_generator(4).unwrap(); // a 16th root of unity
+//! assert_eq!(w.exp_u64(16), Goldilocks::ONE);
+//! ```
+
+mod ark;
+mod batch;
+mod codec;
+mod error;
+mod goldilocks;
+mod macros;
+#[cfg(feature = "plonky2")]
+mod plonky2_compat;
+pub mod reference;
+mod traits;
+
+pub use batch::{batch_inverse, batch_inverse_in_place, par_batch_inverse_in_place};
+pub use codec::{CanonicalEncoding, decode_slice, encode_slice, serde_canonical};
+pub use error::{DecodeError, FieldError};
+pub use goldilocks::{Goldilocks, GoldilocksExt2};
+pub use traits::{ExtensionField, Field, Powers, PrimeField, PrimeField64, TwoAdicField};
