@@ -50,10 +50,9 @@ impl<P: FpConfig<N>, const N: usize> Field for Fp<P, N> {
         ark_ff::Field::pow(self, exp)
     }
 
-    fn batch_inverse(values: &[Self]) -> Vec<Self> {
-        let mut out = values.to_vec();
-        ark_ff::batch_inversion(&mut out);
-        out
+    fn batch_inverse_in_place(values: &mut [Self]) {
+        // arkworks' own serial algorithm: the peer, with the same zero convention.
+        ark_ff::serial_batch_inversion_and_mul(values, &<Self as ark_ff::Field>::ONE);
     }
 }
 

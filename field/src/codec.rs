@@ -40,7 +40,7 @@ pub fn encode_slice<T: CanonicalEncoding>(values: &[T]) -> Vec<u8> {
 /// Decodes a concatenation of encodings; the length must be a multiple of `ENCODED_LEN`, and
 /// the first invalid element is reported with its index.
 pub fn decode_slice<T: CanonicalEncoding>(bytes: &[u8]) -> Result<Vec<T>, DecodeError> {
-    if T::ENCODED_LEN == 0 || bytes.len() % T::ENCODED_LEN != 0 {
+    if T::ENCODED_LEN == 0 || !bytes.len().is_multiple_of(T::ENCODED_LEN) {
         return Err(DecodeError::WrongLength {
             field: core::any::type_name::<T>(),
             expected: T::ENCODED_LEN,
@@ -51,14 +51,20 @@ pub fn decode_slice<T: CanonicalEncoding>(bytes: &[u8]) -> Result<Vec<T>, Decode
         .chunks_exact(T::ENCODED_LEN)
         .enumerate()
         .map(|(index, chunk)| {
-            T::from_canonical_bytes(chunk)
-                .map_err(|e| DecodeError::AtIndex { index, source: Box::new(e) })
+            T::from_canonical_bytes(chunk).map_err(|e| DecodeError::AtIndex {
+                index,
+                source: Box::new(e),
+            })
         })
         .collect()
 }
 
 fn wrong_length<T>(expected: usize, actual: usize) -> DecodeError {
-    DecodeError::WrongLength { field: core::any::type_name::<T>(), expected, actual }
+    DecodeError::WrongLength {
+        field: core::any::type_name::<T>(),
+        expected,
+        actual,
+    }
 }
 
 /// Eight little-endian bytes of the canonical value.
@@ -70,8 +76,9 @@ impl CanonicalEncoding for Goldilocks {
     }
 
     fn from_canonical_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let word: [u8; 8] =
-            bytes.try_into().map_err(|_| wrong_length::<Self>(8, bytes.len()))?;
+        let word: [u8; 8] = bytes
+            .try_into()
+            .map_err(|_| wrong_length::<Self>(8, bytes.len()))?;
         Goldilocks::try_from_canonical(u64::from_le_bytes(word))
     }
 }
@@ -101,7 +108,9 @@ impl Goldilocks {
         if n < Self::ORDER {
             Ok(Self::new(n))
         } else {
-            Err(DecodeError::NonCanonical { field: core::any::type_name::<Self>() })
+            Err(DecodeError::NonCanonical {
+                field: core::any::type_name::<Self>(),
+            })
         }
     }
 }
@@ -159,7 +168,11 @@ pub mod serde_canonical {
         d: D,
     ) -> Result<T, D::Error> {
         let visitor = CanonicalVisitor::<T>(core::marker::PhantomData);
-        if d.is_human_readable() { d.deserialize_str(visitor) } else { d.deserialize_bytes(visitor) }
+        if d.is_human_readable() {
+            d.deserialize_str(visitor)
+        } else {
+            d.deserialize_bytes(visitor)
+        }
     }
 
     struct CanonicalVisitor<T>(core::marker::PhantomData<T>);
@@ -168,7 +181,11 @@ pub mod serde_canonical {
         type Value = T;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "the {}-byte canonical encoding of a field element", T::ENCODED_LEN)
+            write!(
+                f,
+                "the {}-byte canonical encoding of a field element",
+                T::ENCODED_LEN
+            )
         }
 
         fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
@@ -209,15 +226,23 @@ pub mod serde_canonical {
     fn from_hex<T>(s: &str) -> Result<Vec<u8>, DecodeError> {
         let field = core::any::type_name::<T>();
         let s = s.as_bytes();
-        if s.len() % 2 != 0 {
-            return Err(DecodeError::InvalidHex { field, reason: "odd number of digits" });
+        if !s.len().is_multiple_of(2) {
+            return Err(DecodeError::InvalidHex {
+                field,
+                reason: "odd number of digits",
+            });
         }
         let nibble = |c: u8| match c {
             b'0'..=b'9' => Ok(c - b'0'),
             b'a'..=b'f' => Ok(c - b'a' + 10),
             b'A'..=b'F' => Ok(c - b'A' + 10),
-            _ => Err(DecodeError::InvalidHex { field, reason: "not a hex digit" }),
+            _ => Err(DecodeError::InvalidHex {
+                field,
+                reason: "not a hex digit",
+            }),
         };
-        s.chunks_exact(2).map(|p| Ok(nibble(p[0])? << 4 | nibble(p[1])?)).collect()
+        s.chunks_exact(2)
+            .map(|p| Ok(nibble(p[0])? << 4 | nibble(p[1])?))
+            .collect()
     }
 }

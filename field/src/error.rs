@@ -12,7 +12,9 @@ pub enum FieldError {
         max_bits: usize,
     },
     /// An extension element was built from the wrong number of base-field coefficients.
-    #[error("an element of a degree-{expected} extension needs {expected} coefficients, got {actual}")]
+    #[error(
+        "an element of a degree-{expected} extension needs {expected} coefficients, got {actual}"
+    )]
     WrongDegree {
         /// The extension degree.
         expected: usize,

@@ -31,7 +31,7 @@ mod plonky2_compat;
 pub mod reference;
 mod traits;
 
-pub use batch::{batch_inverse, batch_inverse_in_place, par_batch_inverse_in_place};
+pub use batch::{montgomery_batch_inverse_in_place, par_batch_inverse_in_place};
 pub use codec::{CanonicalEncoding, decode_slice, encode_slice, serde_canonical};
 pub use error::{DecodeError, FieldError};
 pub use goldilocks::{Goldilocks, GoldilocksExt2};

@@ -73,7 +73,10 @@ pub type Quad = (BigUint, BigUint);
 impl QuadraticRef {
     /// The extension of `F` by a square root of `w`.
     pub fn new<F: PrimeField>(w: u64) -> Self {
-        Self { base: PrimeRef::of::<F>(), w: BigUint::from(w) }
+        Self {
+            base: PrimeRef::of::<F>(),
+            w: BigUint::from(w),
+        }
     }
 
     /// The base-field reference.

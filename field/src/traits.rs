@@ -116,13 +116,25 @@ pub trait Field:
 
     /// The powers `1, self, self², …` as an endless iterator.
     fn powers(&self) -> Powers<Self> {
-        Powers { base: *self, current: Self::ONE }
+        Powers {
+            base: *self,
+            current: Self::ONE,
+        }
     }
 
-    /// Inverts every element with one field inversion (Montgomery's trick). Zeros stay zero,
-    /// as in arkworks' `batch_inversion`, so the call never fails.
+    /// Replaces every element by its inverse with one field inversion (Montgomery's trick) on
+    /// the calling thread. Zeros stay zero, as in arkworks' `batch_inversion`, so the call never
+    /// fails. [`par_batch_inverse_in_place`](crate::par_batch_inverse_in_place) spreads it over
+    /// threads.
+    fn batch_inverse_in_place(values: &mut [Self]) {
+        crate::batch::montgomery_batch_inverse_in_place(values);
+    }
+
+    /// The inverses of `values`, zeros mapped to zero.
     fn batch_inverse(values: &[Self]) -> Vec<Self> {
-        crate::batch::batch_inverse(values)
+        let mut out = values.to_vec();
+        Self::batch_inverse_in_place(&mut out);
+        out
     }
 }
 
@@ -233,7 +245,10 @@ impl<F: Field> ExtensionField<F> for F {
     fn from_base_slice(coeffs: &[F]) -> Result<Self, FieldError> {
         match coeffs {
             [x] => Ok(*x),
-            _ => Err(FieldError::WrongDegree { expected: 1, actual: coeffs.len() }),
+            _ => Err(FieldError::WrongDegree {
+                expected: 1,
+                actual: coeffs.len(),
+            }),
         }
     }
 }

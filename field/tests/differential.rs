@@ -70,15 +70,25 @@ fn goldilocks_u64_views() {
         assert_eq!(PrimeField64::as_canonical_u64(&x), want);
         assert_eq!(x.as_noncanonical_u64(), raw, "bits kept");
         assert_eq!(Goldilocks::new(raw), x);
-        assert_eq!(Goldilocks::new(raw).as_noncanonical_u64(), want, "new reduces");
-        assert_eq!(Goldilocks::from_canonical_u64(raw), (raw < Goldilocks::ORDER).then_some(x));
+        assert_eq!(
+            Goldilocks::new(raw).as_noncanonical_u64(),
+            want,
+            "new reduces"
+        );
+        assert_eq!(
+            Goldilocks::from_canonical_u64(raw),
+            (raw < Goldilocks::ORDER).then_some(x)
+        );
         let wide: u128 = r.r#gen();
         assert_eq!(
             Goldilocks::from_u128(wide).as_canonical_u64() as u128,
             wide % Goldilocks::ORDER as u128
         );
     }
-    assert_eq!(Goldilocks::from_u128(u128::MAX).as_canonical_u64() as u128, u128::MAX % Goldilocks::ORDER as u128);
+    assert_eq!(
+        Goldilocks::from_u128(u128::MAX).as_canonical_u64() as u128,
+        u128::MAX % Goldilocks::ORDER as u128
+    );
 }
 
 #[test]
@@ -95,7 +105,10 @@ fn ext2_edge_pairs() {
 fn ext2_random_pairs() {
     let mut r = rng(31);
     for _ in 0..1000 {
-        let (a, b) = (GoldilocksExt2::sample_repr(&mut r), GoldilocksExt2::sample_repr(&mut r));
+        let (a, b) = (
+            GoldilocksExt2::sample_repr(&mut r),
+            GoldilocksExt2::sample_repr(&mut r),
+        );
         diff_ext2(a, b, r.r#gen());
     }
 }

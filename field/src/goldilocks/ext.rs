@@ -22,11 +22,15 @@ pub struct GoldilocksExt2(pub [Goldilocks; 2]);
 
 impl GoldilocksExt2 {
     /// plonky2's `EXT_POWER_OF_TWO_GENERATOR`: a primitive 2^33-th root of unity.
-    const POWER_OF_TWO_GENERATOR: Self =
-        Self([Goldilocks::new(0), Goldilocks::new(7_226_896_044_987_257_365)]);
+    const POWER_OF_TWO_GENERATOR: Self = Self([
+        Goldilocks::new(0),
+        Goldilocks::new(7_226_896_044_987_257_365),
+    ]);
     /// plonky2's `EXT_MULTIPLICATIVE_GROUP_GENERATOR`.
-    const MULTIPLICATIVE_GROUP_GENERATOR: Self =
-        Self([Goldilocks::new(0), Goldilocks::new(11_713_931_119_993_638_672)]);
+    const MULTIPLICATIVE_GROUP_GENERATOR: Self = Self([
+        Goldilocks::new(0),
+        Goldilocks::new(11_713_931_119_993_638_672),
+    ]);
 
     /// `a0 + a1·X`.
     #[inline]
@@ -187,7 +191,10 @@ impl ExtensionField<Goldilocks> for GoldilocksExt2 {
     fn from_base_slice(coeffs: &[Goldilocks]) -> Result<Self, FieldError> {
         match coeffs {
             [a0, a1] => Ok(Self([*a0, *a1])),
-            _ => Err(FieldError::WrongDegree { expected: 2, actual: coeffs.len() }),
+            _ => Err(FieldError::WrongDegree {
+                expected: 2,
+                actual: coeffs.len(),
+            }),
         }
     }
 }
@@ -198,7 +205,10 @@ impl TwoAdicField for GoldilocksExt2 {
 
     fn two_adic_generator(bits: usize) -> Result<Self, FieldError> {
         if bits > Self::TWO_ADICITY {
-            return Err(FieldError::TwoAdicityExceeded { bits, max_bits: Self::TWO_ADICITY });
+            return Err(FieldError::TwoAdicityExceeded {
+                bits,
+                max_bits: Self::TWO_ADICITY,
+            });
         }
         Ok(Self::POWER_OF_TWO_GENERATOR.exp_power_of_2(Self::TWO_ADICITY - bits))
     }

@@ -8,8 +8,8 @@ use std::hash::{Hash, Hasher};
 
 use carbide_field::reference::{PrimeRef, QuadraticRef, to_big};
 use carbide_field::{
-    ExtensionField, Field, Goldilocks, GoldilocksExt2, PrimeField,
-    decode_slice, encode_slice, par_batch_inverse_in_place,
+    ExtensionField, Field, Goldilocks, GoldilocksExt2, PrimeField, decode_slice, encode_slice,
+    par_batch_inverse_in_place,
 };
 use num_bigint::BigUint;
 use rand::{Rng, SeedableRng};
@@ -57,7 +57,12 @@ impl TestField for Goldilocks {
     fn edge_values() -> Vec<Self> {
         let mut v = prime_edges::<Self>();
         // Non-canonical representations: the same elements as 0, 1, 2^32 − 2, … with other bits.
-        for raw in [Goldilocks::ORDER, Goldilocks::ORDER + 1, u64::MAX - 1, u64::MAX] {
+        for raw in [
+            Goldilocks::ORDER,
+            Goldilocks::ORDER + 1,
+            u64::MAX - 1,
+            u64::MAX,
+        ] {
             v.push(Goldilocks::from_noncanonical_u64(raw));
         }
         v
@@ -207,7 +212,10 @@ pub fn check_random<F: Field>() {
     let mut r = rng(7);
     let xs: Vec<F> = (0..64).map(|_| F::random(&mut r)).collect();
     let distinct: std::collections::HashSet<_> = xs.iter().collect();
-    assert!(distinct.len() >= 60, "64 samples should be (almost surely) distinct");
+    assert!(
+        distinct.len() >= 60,
+        "64 samples should be (almost surely) distinct"
+    );
     let mut r2 = rng(7);
     let ys: Vec<F> = (0..64).map(|_| F::random(&mut r2)).collect();
     assert_eq!(xs, ys, "a fixed seed reproduces");
@@ -217,12 +225,34 @@ pub fn check_batch_inverse<F: TestField>(n: usize) {
     let mut xs = inputs::<F>(n, 11);
     xs.insert(0, F::ZERO);
     xs.push(F::ZERO);
-    let expected: Vec<F> = xs.iter().map(|x| x.try_inverse().unwrap_or(F::ZERO)).collect();
+    let expected: Vec<F> = xs
+        .iter()
+        .map(|x| x.try_inverse().unwrap_or(F::ZERO))
+        .collect();
     assert_eq!(F::batch_inverse(&xs), expected);
-    assert_eq!(carbide_field::batch_inverse(&xs), expected);
+    let mut generic = xs.clone();
+    carbide_field::montgomery_batch_inverse_in_place(&mut generic);
+    assert_eq!(generic, expected);
     let mut ys = xs.clone();
     par_batch_inverse_in_place(&mut ys);
     assert_eq!(ys, expected);
+    // Every length around the interleaving width, zeros in every position.
+    for n in 0..12 {
+        for zero_at in 0..=n {
+            let mut v: Vec<F> = xs[2..2 + n].to_vec();
+            if zero_at < n {
+                v[zero_at] = F::ZERO;
+            }
+            let want: Vec<F> = v
+                .iter()
+                .map(|x| x.try_inverse().unwrap_or(F::ZERO))
+                .collect();
+            assert_eq!(F::batch_inverse(&v), want, "n = {n}, zero at {zero_at}");
+            let mut generic = v.clone();
+            carbide_field::montgomery_batch_inverse_in_place(&mut generic);
+            assert_eq!(generic, want, "generic: n = {n}, zero at {zero_at}");
+        }
+    }
     assert!(F::batch_inverse(&[]).is_empty());
     assert_eq!(F::batch_inverse(&[F::ZERO]), vec![F::ZERO]);
 }
@@ -232,7 +262,10 @@ pub fn check_slice_codec<F: TestField>() {
     let bytes = encode_slice(&xs);
     assert_eq!(bytes.len(), xs.len() * F::ENCODED_LEN);
     assert_eq!(decode_slice::<F>(&bytes).unwrap(), xs);
-    assert!(decode_slice::<F>(&bytes[..bytes.len() - 1]).is_err(), "truncated");
+    assert!(
+        decode_slice::<F>(&bytes[..bytes.len() - 1]).is_err(),
+        "truncated"
+    );
     assert!(decode_slice::<F>(&[]).unwrap().is_empty());
     // Too short and too long single elements.
     let one = F::ONE.to_canonical_bytes();
@@ -243,7 +276,10 @@ pub fn check_slice_codec<F: TestField>() {
     assert!(F::from_canonical_bytes(&[]).is_err());
     // All-ones bytes exceed every modulus here.
     let ff = vec![0xffu8; F::ENCODED_LEN];
-    assert!(F::from_canonical_bytes(&ff).is_err(), "2^k − 1 ≥ p is non-canonical");
+    assert!(
+        F::from_canonical_bytes(&ff).is_err(),
+        "2^k − 1 ≥ p is non-canonical"
+    );
 }
 
 pub fn check_extension<B: Field, E: ExtensionField<B> + TestField>() {
@@ -254,7 +290,11 @@ pub fn check_extension<B: Field, E: ExtensionField<B> + TestField>() {
         assert_eq!(E::from_base_slice(coeffs), Ok(x));
         let b = coeffs[0];
         assert_eq!(E::from_base(b).as_base(), Some(b));
-        assert_eq!(x * E::from_base(b), x * b, "Mul<Base> agrees with embedding");
+        assert_eq!(
+            x * E::from_base(b),
+            x * b,
+            "Mul<Base> agrees with embedding"
+        );
         assert_eq!(x + E::from_base(b), x + b);
         assert_eq!(x - E::from_base(b), x - b);
     }
@@ -276,14 +316,30 @@ pub fn diff_prime<F: PrimeField + TestField>(a: F, b: F, e: u64) {
     assert_eq!(-a, big(&r.neg(&ab)), "neg {a:?}");
     assert_eq!(a.square(), big(&r.mul(&ab, &ab)), "square {a:?}");
     assert_eq!(a.double(), big(&r.add(&ab, &ab)), "double {a:?}");
-    assert_eq!(a.exp_u64(e), big(&r.pow(&ab, &BigUint::from(e))), "exp {a:?}^{e}");
-    assert_eq!(a.try_inverse(), r.inverse(&ab).map(|x| big(&x)), "inverse {a:?}");
+    assert_eq!(
+        a.exp_u64(e),
+        big(&r.pow(&ab, &BigUint::from(e))),
+        "exp {a:?}^{e}"
+    );
+    assert_eq!(
+        a.try_inverse(),
+        r.inverse(&ab).map(|x| big(&x)),
+        "inverse {a:?}"
+    );
     // The result's bytes are those of the reference's integer.
     let prod = r.mul(&ab, &bb);
     let mut want = prod.to_bytes_le();
     want.resize(F::ENCODED_LEN, 0);
-    assert_eq!((a * b).to_canonical_bytes(), want, "encoding of {a:?}·{b:?}");
-    assert_eq!(a.cmp(&b), ab.cmp(&bb), "order is the canonical integers' order");
+    assert_eq!(
+        (a * b).to_canonical_bytes(),
+        want,
+        "encoding of {a:?}·{b:?}"
+    );
+    assert_eq!(
+        a.cmp(&b),
+        ab.cmp(&bb),
+        "order is the canonical integers' order"
+    );
     assert_eq!(F::from_u64(e), big(&BigUint::from(e)), "from_u64 {e}");
 }
 
@@ -299,9 +355,17 @@ pub fn diff_ext2(a: GoldilocksExt2, b: GoldilocksExt2, e: u64) {
     assert_eq!(a * b, back(r.mul(&qa, &qb)), "mul {a:?} {b:?}");
     assert_eq!(-a, back(r.neg(&qa)), "neg {a:?}");
     assert_eq!(a.square(), back(r.mul(&qa, &qa)), "square {a:?}");
-    assert_eq!(a.exp_u64(e), back(r.pow(&qa, &BigUint::from(e))), "exp {a:?}^{e}");
+    assert_eq!(
+        a.exp_u64(e),
+        back(r.pow(&qa, &BigUint::from(e))),
+        "exp {a:?}^{e}"
+    );
     assert_eq!(a.try_inverse(), r.inverse(&qa).map(back), "inverse {a:?}");
-    assert_eq!(a * b.0[0], back(r.mul(&qa, &(q(&b).0, BigUint::ZERO))), "mul by base");
+    assert_eq!(
+        a * b.0[0],
+        back(r.mul(&qa, &(q(&b).0, BigUint::ZERO))),
+        "mul by base"
+    );
 }
 
 /// Stamps out the generic suite for one field.
