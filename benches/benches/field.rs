@@ -194,7 +194,14 @@ fn bn254_fr(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
-    g.bench_function("arkworks", |bn| {
+    g.bench_function("arkworks-serial", |bn| {
+        bn.iter_batched_ref(
+            || big.clone(),
+            |v| ark_ff::serial_batch_inversion_and_mul(v, &Fr::from(1u64)),
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("arkworks-parallel", |bn| {
         bn.iter_batched_ref(
             || big.clone(),
             |v| ark_ff::batch_inversion(v),

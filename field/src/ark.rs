@@ -94,7 +94,7 @@ impl<P: FpConfig<N>, const N: usize> CanonicalEncoding for Fp<P, N> {
     }
 
     fn from_canonical_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let field = core::any::type_name::<Self>();
+        let field = crate::error::type_label::<Self>();
         if bytes.len() != Self::ENCODED_LEN {
             return Err(DecodeError::WrongLength {
                 field,

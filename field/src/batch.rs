@@ -66,7 +66,11 @@ fn invert_lanes<F: Field, const ZEROS: bool>(values: &mut [F]) -> bool {
     let whole = values.len() - values.len() % LANES;
     let (body, tail) = values.split_at_mut(whole);
     step(tail, &prefix[whole..], &mut inv);
-    for (vs, ps) in body.chunks_exact_mut(LANES).zip(prefix[..whole].chunks_exact(LANES)).rev() {
+    for (vs, ps) in body
+        .chunks_exact_mut(LANES)
+        .zip(prefix[..whole].chunks_exact(LANES))
+        .rev()
+    {
         step(vs, ps, &mut inv);
     }
     true

@@ -42,7 +42,7 @@ pub fn encode_slice<T: CanonicalEncoding>(values: &[T]) -> Vec<u8> {
 pub fn decode_slice<T: CanonicalEncoding>(bytes: &[u8]) -> Result<Vec<T>, DecodeError> {
     if T::ENCODED_LEN == 0 || !bytes.len().is_multiple_of(T::ENCODED_LEN) {
         return Err(DecodeError::WrongLength {
-            field: core::any::type_name::<T>(),
+            field: crate::error::type_label::<T>(),
             expected: T::ENCODED_LEN,
             actual: bytes.len(),
         });
@@ -61,7 +61,7 @@ pub fn decode_slice<T: CanonicalEncoding>(bytes: &[u8]) -> Result<Vec<T>, Decode
 
 fn wrong_length<T>(expected: usize, actual: usize) -> DecodeError {
     DecodeError::WrongLength {
-        field: core::any::type_name::<T>(),
+        field: crate::error::type_label::<T>(),
         expected,
         actual,
     }
@@ -109,7 +109,7 @@ impl Goldilocks {
             Ok(Self::new(n))
         } else {
             Err(DecodeError::NonCanonical {
-                field: core::any::type_name::<Self>(),
+                field: crate::error::type_label::<Self>(),
             })
         }
     }
@@ -224,22 +224,19 @@ pub mod serde_canonical {
     }
 
     fn from_hex<T>(s: &str) -> Result<Vec<u8>, DecodeError> {
-        let field = core::any::type_name::<T>();
+        let bad = |reason| DecodeError::InvalidHex {
+            field: crate::error::type_label::<T>(),
+            reason,
+        };
         let s = s.as_bytes();
         if !s.len().is_multiple_of(2) {
-            return Err(DecodeError::InvalidHex {
-                field,
-                reason: "odd number of digits",
-            });
+            return Err(bad("odd number of digits"));
         }
         let nibble = |c: u8| match c {
             b'0'..=b'9' => Ok(c - b'0'),
             b'a'..=b'f' => Ok(c - b'a' + 10),
             b'A'..=b'F' => Ok(c - b'A' + 10),
-            _ => Err(DecodeError::InvalidHex {
-                field,
-                reason: "not a hex digit",
-            }),
+            _ => Err(bad("not a hex digit")),
         };
         s.chunks_exact(2)
             .map(|p| Ok(nibble(p[0])? << 4 | nibble(p[1])?))

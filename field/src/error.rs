@@ -30,7 +30,7 @@ pub enum DecodeError {
     #[error("wrong length for {field}: expected {expected} bytes, got {actual}")]
     WrongLength {
         /// The type being decoded.
-        field: &'static str,
+        field: String,
         /// The exact length (or, for slices, a multiple of it) required.
         expected: usize,
         /// The length given.
@@ -40,13 +40,13 @@ pub enum DecodeError {
     #[error("non-canonical encoding of {field}: the value is not below the modulus")]
     NonCanonical {
         /// The type being decoded.
-        field: &'static str,
+        field: String,
     },
     /// Text that should hold a hexadecimal encoding holds something else.
     #[error("invalid hex encoding of {field}: {reason}")]
     InvalidHex {
         /// The type being decoded.
-        field: &'static str,
+        field: String,
         /// What is wrong with the text.
         reason: &'static str,
     },
@@ -58,4 +58,27 @@ pub enum DecodeError {
         /// Why it is invalid.
         source: Box<DecodeError>,
     },
+}
+
+/// `T`'s name without module paths, for error messages: `Goldilocks`,
+/// `Fp<MontBackend<FrConfig, 4>, 4>`.
+pub(crate) fn type_label<T: ?Sized>() -> String {
+    let full = core::any::type_name::<T>();
+    let mut out = String::with_capacity(full.len());
+    let mut segment = String::new();
+    let mut chars = full.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            segment.clear();
+        } else if c.is_alphanumeric() || c == '_' {
+            segment.push(c);
+        } else {
+            out.push_str(&segment);
+            segment.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(&segment);
+    out
 }

@@ -39,14 +39,14 @@ fn boundaries<F: PrimeField>() {
         2 * F::ENCODED_LEN,
     ] {
         let err = F::from_canonical_bytes(&vec![0u8; len]).unwrap_err();
-        assert_eq!(
-            err,
+        match &err {
             DecodeError::WrongLength {
-                field: std::any::type_name::<F>(),
-                expected: F::ENCODED_LEN,
-                actual: len
+                expected, actual, ..
+            } => {
+                assert_eq!((*expected, *actual), (F::ENCODED_LEN, len))
             }
-        );
+            other => panic!("{other:?}"),
+        }
         assert!(err.to_string().contains("wrong length"), "{err}");
     }
     // A slice names the first bad element.
@@ -116,7 +116,11 @@ fn goldilocks_serde_json_and_bincode() {
     assert_eq!(json, (Goldilocks::ORDER - 1).to_string());
     assert_eq!(serde_json::from_str::<Goldilocks>(&json).unwrap(), x);
     let err = serde_json::from_str::<Goldilocks>(&Goldilocks::ORDER.to_string()).unwrap_err();
-    assert!(err.to_string().contains("non-canonical"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("non-canonical encoding of Goldilocks"),
+        "{err}"
+    );
     assert!(serde_json::from_str::<Goldilocks>("-1").is_err());
     assert!(serde_json::from_str::<Goldilocks>("\"7\"").is_err());
     // Non-canonical bits serialize canonically.

@@ -38,6 +38,19 @@ impl GoldilocksExt2 {
         Self([a0, a1])
     }
 
+    /// The coordinates `[a0, a1]`. (Inherent, so calls need no annotation: through the trait,
+    /// `GoldilocksExt2` is also the trivial extension of itself.)
+    #[inline]
+    pub fn as_base_slice(&self) -> &[Goldilocks] {
+        &self.0
+    }
+
+    /// `a0` if `a1 = 0`, i.e. if this lies in the base field.
+    #[inline]
+    pub fn as_base(&self) -> Option<Goldilocks> {
+        self.0[1].is_zero().then_some(self.0[0])
+    }
+
     /// The conjugate `a0 − a1·X` (the Frobenius image `self^p`).
     #[inline]
     pub fn conjugate(&self) -> Self {
