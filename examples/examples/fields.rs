@@ -4,8 +4,8 @@
 //! Run with `cargo run -p carbide-examples --example fields`.
 
 use carbide_field::{
-    CanonicalEncoding, DecodeError, Field, Goldilocks, GoldilocksExt2, PrimeField64 as _,
-    TwoAdicField, par_batch_inverse_in_place,
+    CanonicalEncoding, DecodeError, Field, Goldilocks, GoldilocksExt2, TwoAdicField,
+    par_batch_inverse_in_place,
 };
 
 /// Code written once against the traits runs on every field.

@@ -49,11 +49,6 @@ impl<P: FpConfig<N>, const N: usize> Field for Fp<P, N> {
     fn pow<S: AsRef<[u64]>>(&self, exp: S) -> Self {
         ark_ff::Field::pow(self, exp)
     }
-
-    fn batch_inverse_in_place(values: &mut [Self]) {
-        // arkworks' own serial algorithm: the peer, with the same zero convention.
-        ark_ff::serial_batch_inversion_and_mul(values, &<Self as ark_ff::Field>::ONE);
-    }
 }
 
 impl<P: FpConfig<N>, const N: usize> PrimeField for Fp<P, N> {
