@@ -1,12 +1,54 @@
-//! carbide-benches: criterion benches that race carbide against its peers in the same group
-//! (plonky2's Goldilocks, arkworks' BN254 Fr), plus the shared input generation they use.
+//! carbide-benches: carbide raced against its peers (plonky2's Goldilocks, arkworks' BN254 Fr).
 //!
-//! Run them with `cargo bench -p carbide-benches --bench field`, then
-//! `python3 benches/report.py` for the ours/peer table with ratios.
+//! Every comparison is a [`Race`]: one workload, carbide's contender(s) and the peer's, each an
+//! out-of-line loop over the same inputs, so inlining favours no side. Two drivers run the
+//! same races:
+//! - the criterion bench (`cargo bench -p carbide-benches --bench field`), one group per race;
+//! - `field-race` (`cargo run --release -p carbide-benches --bin field-race`), which
+//!   interleaves the contenders in short alternating bursts and reports the median of the
+//!   per-round ratios, so load from other tenants of a shared machine hits both sides alike.
 
-use carbide_field::Field;
+use std::hint::black_box;
+
+use ark_bn254::Fr;
+use carbide_field::{Field, Goldilocks, GoldilocksExt2, par_batch_inverse};
+use plonky2_field::extension::quadratic::QuadraticExtension;
+use plonky2_field::goldilocks_field::GoldilocksField as P2;
+use plonky2_field::types::Field as P2Field;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+
+type P2Ext = QuadraticExtension<P2>;
+
+/// Elements per slice workload: 32 KiB of Goldilocks, resident in L1/L2.
+pub const N: usize = 1 << 12;
+/// Elements for batch inversion.
+pub const BATCH: usize = 1 << 16;
+
+/// One side of a race.
+pub struct Contender {
+    /// `carbide…` for ours, the peer's name otherwise.
+    pub name: &'static str,
+    /// One run of the workload.
+    pub run: Box<dyn FnMut()>,
+}
+
+/// One workload and the contenders that race on it.
+pub struct Race {
+    /// `field/operation`, e.g. `goldilocks/mul`.
+    pub group: &'static str,
+    /// Field elements processed per run (for throughput figures).
+    pub elements: u64,
+    /// carbide's contender(s) first, then the peer's.
+    pub contenders: Vec<Contender>,
+}
+
+fn contender(name: &'static str, run: impl FnMut() + 'static) -> Contender {
+    Contender {
+        name,
+        run: Box::new(run),
+    }
+}
 
 /// `n` random elements from a fixed seed, so every run races on the same inputs.
 pub fn random_vec<F: Field>(n: usize, seed: u64) -> Vec<F> {
@@ -14,8 +56,7 @@ pub fn random_vec<F: Field>(n: usize, seed: u64) -> Vec<F> {
     (0..n).map(|_| F::random(&mut rng)).collect()
 }
 
-/// `out[i] = a[i] · b[i]`, written once against the trait: the code path a generic caller of
-/// carbide takes.
+/// `out[i] = a[i] · b[i]` through carbide's trait: the path a generic caller takes.
 #[inline(never)]
 pub fn mul_slices<F: Field>(a: &[F], b: &[F], out: &mut [F]) {
     for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
@@ -23,7 +64,7 @@ pub fn mul_slices<F: Field>(a: &[F], b: &[F], out: &mut [F]) {
     }
 }
 
-/// `out[i] = a[i] + b[i]` through the trait.
+/// `out[i] = a[i] + b[i]` through carbide's trait.
 #[inline(never)]
 pub fn add_slices<F: Field>(a: &[F], b: &[F], out: &mut [F]) {
     for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
@@ -31,11 +72,288 @@ pub fn add_slices<F: Field>(a: &[F], b: &[F], out: &mut [F]) {
     }
 }
 
-/// `x ← x·y` repeated `n` times: a dependent chain, so this measures latency, not throughput.
+/// `x ← x·y`, `n` times: a dependent chain, so this measures latency, not throughput.
 #[inline(never)]
 pub fn mul_chain<F: Field>(mut x: F, y: F, n: usize) -> F {
     for _ in 0..n {
         x *= y;
     }
     x
+}
+
+/// `out[i] = a[i]⁻¹` one inversion at a time.
+#[inline(never)]
+pub fn invert_each<F: Field>(a: &[F], out: &mut [F]) {
+    for (o, x) in out.iter_mut().zip(a) {
+        *o = x.try_inverse().unwrap_or(F::ZERO);
+    }
+}
+
+/// The peers' loops: the same shapes over plonky2's and arkworks' own types and operators.
+pub mod peers {
+    use super::*;
+
+    /// plonky2 `out[i] = a[i] · b[i]`.
+    #[inline(never)]
+    pub fn p2_mul_slices(a: &[P2], b: &[P2], out: &mut [P2]) {
+        for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
+            *o = *x * *y;
+        }
+    }
+
+    /// plonky2 `out[i] = a[i] + b[i]`.
+    #[inline(never)]
+    pub fn p2_add_slices(a: &[P2], b: &[P2], out: &mut [P2]) {
+        for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
+            *o = *x + *y;
+        }
+    }
+
+    /// plonky2 dependent multiplication chain.
+    #[inline(never)]
+    pub fn p2_mul_chain(mut x: P2, y: P2, n: usize) -> P2 {
+        for _ in 0..n {
+            x *= y;
+        }
+        x
+    }
+
+    /// plonky2 one-at-a-time inversion.
+    #[inline(never)]
+    pub fn p2_invert_each(a: &[P2], out: &mut [P2]) {
+        for (o, x) in out.iter_mut().zip(a) {
+            *o = x.try_inverse().unwrap_or(P2::ZERO);
+        }
+    }
+
+    /// plonky2 quadratic-extension `out[i] = a[i] · b[i]`.
+    #[inline(never)]
+    pub fn p2_ext_mul_slices(a: &[P2Ext], b: &[P2Ext], out: &mut [P2Ext]) {
+        for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
+            *o = *x * *y;
+        }
+    }
+
+    /// plonky2 quadratic-extension one-at-a-time inversion.
+    #[inline(never)]
+    pub fn p2_ext_invert_each(a: &[P2Ext], out: &mut [P2Ext]) {
+        for (o, x) in out.iter_mut().zip(a) {
+            *o = x.try_inverse().unwrap_or(P2Ext::ZERO);
+        }
+    }
+
+    /// arkworks `out[i] = a[i] · b[i]`.
+    #[inline(never)]
+    pub fn ark_mul_slices(a: &[Fr], b: &[Fr], out: &mut [Fr]) {
+        for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
+            *o = *x * *y;
+        }
+    }
+
+    /// arkworks `out[i] = a[i] + b[i]`.
+    #[inline(never)]
+    pub fn ark_add_slices(a: &[Fr], b: &[Fr], out: &mut [Fr]) {
+        for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
+            *o = *x + *y;
+        }
+    }
+
+    /// arkworks one-at-a-time inversion.
+    #[inline(never)]
+    pub fn ark_invert_each(a: &[Fr], out: &mut [Fr]) {
+        for (o, x) in out.iter_mut().zip(a) {
+            *o = ark_ff::Field::inverse(x).unwrap_or_default();
+        }
+    }
+}
+
+use peers::*;
+
+/// A binary slice operation raced between ours (on `F`) and a peer (on `P`), on the same bits.
+fn slice_race<F: Field, P: Copy + Default + 'static>(
+    group: &'static str,
+    peer_name: &'static str,
+    seed: u64,
+    to_peer: fn(F) -> P,
+    ours: fn(&[F], &[F], &mut [F]),
+    theirs: fn(&[P], &[P], &mut [P]),
+) -> Race {
+    let (a, b): (Vec<F>, Vec<F>) = (random_vec(N, seed), random_vec(N, seed + 1));
+    let (pa, pb): (Vec<P>, Vec<P>) = (
+        a.iter().map(|&x| to_peer(x)).collect(),
+        b.iter().map(|&x| to_peer(x)).collect(),
+    );
+    let mut out = vec![F::ZERO; N];
+    let mut pout = vec![P::default(); N];
+    Race {
+        group,
+        elements: N as u64,
+        contenders: vec![
+            contender("carbide", move || {
+                ours(black_box(&a), black_box(&b), black_box(&mut out))
+            }),
+            contender(peer_name, move || {
+                theirs(black_box(&pa), black_box(&pb), black_box(&mut pout))
+            }),
+        ],
+    }
+}
+
+/// One-at-a-time inversion of 256 elements, ours against a peer.
+fn inverse_race<F: Field, P: Copy + Default + 'static>(
+    group: &'static str,
+    peer_name: &'static str,
+    to_peer: fn(F) -> P,
+    theirs: fn(&[P], &mut [P]),
+) -> Race {
+    const M: usize = 256;
+    let a: Vec<F> = random_vec(M, 40);
+    let pa: Vec<P> = a.iter().map(|&x| to_peer(x)).collect();
+    let (mut out, mut pout) = (vec![F::ZERO; M], vec![P::default(); M]);
+    Race {
+        group,
+        elements: M as u64,
+        contenders: vec![
+            contender("carbide", move || {
+                invert_each(black_box(&a), black_box(&mut out))
+            }),
+            contender(peer_name, move || {
+                theirs(black_box(&pa), black_box(&mut pout))
+            }),
+        ],
+    }
+}
+
+/// Every field race, in report order.
+pub fn field_races() -> Vec<Race> {
+    let to_p2 = |x: Goldilocks| P2::from(x);
+    let to_p2_ext = |x: GoldilocksExt2| P2Ext::from(x);
+    let same = |x: Fr| x;
+    let mut races = vec![
+        slice_race(
+            "goldilocks/mul",
+            "plonky2",
+            1,
+            to_p2,
+            mul_slices,
+            p2_mul_slices,
+        ),
+        slice_race(
+            "goldilocks/add",
+            "plonky2",
+            3,
+            to_p2,
+            add_slices,
+            p2_add_slices,
+        ),
+    ];
+
+    let (x, y): (Goldilocks, Goldilocks) = (random_vec(1, 5)[0], random_vec(1, 6)[0]);
+    let (px, py) = (P2::from(x), P2::from(y));
+    races.push(Race {
+        group: "goldilocks/mul-chain",
+        elements: N as u64,
+        contenders: vec![
+            contender("carbide", move || {
+                black_box(mul_chain(black_box(x), black_box(y), N));
+            }),
+            contender("plonky2", move || {
+                black_box(p2_mul_chain(black_box(px), black_box(py), N));
+            }),
+        ],
+    });
+    races.push(inverse_race(
+        "goldilocks/inverse",
+        "plonky2",
+        to_p2,
+        p2_invert_each,
+    ));
+
+    let big: Vec<Goldilocks> = random_vec(BATCH, 7);
+    let big_p2: Vec<P2> = big.iter().map(|&x| x.into()).collect();
+    let mut with_zero = big.clone();
+    with_zero[BATCH / 2] = Goldilocks::ZERO;
+    let big2 = big.clone();
+    races.push(Race {
+        group: "goldilocks/batch-inverse-2^16",
+        elements: BATCH as u64,
+        contenders: vec![
+            contender("carbide", move || {
+                black_box(Goldilocks::batch_inverse(black_box(&big)));
+            }),
+            contender("carbide-parallel", move || {
+                black_box(par_batch_inverse(black_box(&big2)));
+            }),
+            contender("carbide-with-a-zero", move || {
+                black_box(Goldilocks::batch_inverse(black_box(&with_zero)));
+            }),
+            contender("plonky2", move || {
+                black_box(P2::batch_multiplicative_inverse(black_box(&big_p2)));
+            }),
+        ],
+    });
+
+    races.push(slice_race(
+        "goldilocks-ext2/mul",
+        "plonky2",
+        9,
+        to_p2_ext,
+        mul_slices,
+        p2_ext_mul_slices,
+    ));
+    races.push(inverse_race(
+        "goldilocks-ext2/inverse",
+        "plonky2",
+        to_p2_ext,
+        p2_ext_invert_each,
+    ));
+
+    races.push(slice_race(
+        "bn254-fr/mul",
+        "arkworks",
+        11,
+        same,
+        mul_slices,
+        ark_mul_slices,
+    ));
+    races.push(slice_race(
+        "bn254-fr/add",
+        "arkworks",
+        13,
+        same,
+        add_slices,
+        ark_add_slices,
+    ));
+    races.push(inverse_race(
+        "bn254-fr/inverse",
+        "arkworks",
+        same,
+        ark_invert_each,
+    ));
+
+    let big: Vec<Fr> = random_vec(BATCH, 15);
+    let (b1, b2, b3) = (big.clone(), big.clone(), big.clone());
+    races.push(Race {
+        group: "bn254-fr/batch-inverse-2^16",
+        elements: BATCH as u64,
+        contenders: vec![
+            contender("carbide", move || {
+                black_box(Fr::batch_inverse(black_box(&big)));
+            }),
+            contender("carbide-parallel", move || {
+                black_box(par_batch_inverse(black_box(&b1)));
+            }),
+            contender("arkworks-serial", move || {
+                let mut v = black_box(&b2).clone();
+                ark_ff::serial_batch_inversion_and_mul(&mut v, &Fr::from(1u64));
+                black_box(v);
+            }),
+            contender("arkworks-parallel", move || {
+                let mut v = black_box(&b3).clone();
+                ark_ff::batch_inversion(&mut v);
+                black_box(v);
+            }),
+        ],
+    });
+    races
 }

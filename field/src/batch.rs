@@ -10,33 +10,83 @@ const LANES: usize = 4;
 #[cfg(feature = "parallel")]
 const MIN_CHUNK: usize = 1 << 12;
 
-/// Replaces every element by its inverse on one thread, zeros left as zero: the generic
-/// algorithm behind [`Field::batch_inverse_in_place`]'s default.
+/// The inverses of `values` on one thread, zeros mapped to zero: the generic algorithm behind
+/// [`Field::batch_inverse`]'s default.
+pub fn montgomery_batch_inverse<F: Field>(values: &[F]) -> Vec<F> {
+    let mut out = vec![F::ZERO; values.len()];
+    invert_into(values, &mut out);
+    out
+}
+
+/// Replaces every element by its inverse on one thread, zeros left as zero.
 pub fn montgomery_batch_inverse_in_place<F: Field>(values: &mut [F]) {
-    // Most batches hold no zero; check for one only when the product says there is one.
-    if !invert_lanes::<F, false>(values) {
-        invert_lanes::<F, true>(values);
+    let inv = montgomery_batch_inverse(values);
+    values.copy_from_slice(&inv);
+}
+
+/// The inverses of `values`, zeros mapped to zero, computed in chunks across rayon's threads
+/// (one field inversion per chunk). Without the `parallel` feature this runs on the calling
+/// thread.
+pub fn par_batch_inverse<F: Field>(values: &[F]) -> Vec<F> {
+    let mut out = vec![F::ZERO; values.len()];
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let chunk = par_chunk_len(values.len());
+        values
+            .par_chunks(chunk)
+            .zip(out.par_chunks_mut(chunk))
+            .for_each(|(v, o)| invert_into(v, o));
+    }
+    #[cfg(not(feature = "parallel"))]
+    invert_into(values, &mut out);
+    out
+}
+
+/// Replaces every element by its inverse across rayon's threads; zeros stay zero.
+pub fn par_batch_inverse_in_place<F: Field>(values: &mut [F]) {
+    let inv = par_batch_inverse(values);
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let chunk = par_chunk_len(values.len());
+        values
+            .par_chunks_mut(chunk)
+            .zip(inv.par_chunks(chunk))
+            .for_each(|(v, i)| {
+                v.copy_from_slice(i);
+            });
+    }
+    #[cfg(not(feature = "parallel"))]
+    values.copy_from_slice(&inv);
+}
+
+#[cfg(feature = "parallel")]
+fn par_chunk_len(n: usize) -> usize {
+    n.div_ceil(rayon::current_num_threads().max(1))
+        .max(MIN_CHUNK)
+}
+
+/// `out[i] = values[i]⁻¹` (zero for zero); `out` has `values`' length.
+fn invert_into<F: Field>(values: &[F], out: &mut [F]) {
+    // Most batches hold no zero; look for one only when the product says there is one.
+    if !invert_lanes::<F, false>(values, out) {
+        invert_lanes::<F, true>(values, out);
     }
 }
 
-/// Montgomery's trick over `LANES` interleaved chains (element i in lane i mod LANES). With
-/// `ZEROS`, a zero counts as a factor one and is skipped on the way back; without, a zero
-/// makes the lane product zero and the function returns `false` with `values` untouched.
-fn invert_lanes<F: Field, const ZEROS: bool>(values: &mut [F]) -> bool {
+/// Montgomery's trick over `LANES` interleaved chains (element i in lane i mod LANES), from
+/// `values` into `out`. With `ZEROS`, a zero counts as a factor one and maps to zero; without,
+/// a zero makes its lane product zero and the function returns `false` before the way back.
+fn invert_lanes<F: Field, const ZEROS: bool>(values: &[F], out: &mut [F]) -> bool {
     let factor = |v: F| if ZEROS && v.is_zero() { F::ONE } else { v };
-    // prefix[i] = product of the earlier (non-zero) values in element i's lane.
-    let mut prefix = Vec::with_capacity(values.len());
+    // First out[i] = product of the earlier (non-zero) values in element i's lane.
     let mut acc = [F::ONE; LANES];
-    let mut chunks = values.chunks_exact(LANES);
-    for chunk in &mut chunks {
-        prefix.extend_from_slice(&acc);
-        for (a, &v) in acc.iter_mut().zip(chunk) {
+    for (vs, os) in values.chunks(LANES).zip(out.chunks_mut(LANES)) {
+        for ((a, &v), o) in acc.iter_mut().zip(vs).zip(os) {
+            *o = *a;
             *a *= factor(v);
         }
-    }
-    for (a, &v) in acc.iter_mut().zip(chunks.remainder()) {
-        prefix.push(*a);
-        *a *= factor(v);
     }
 
     // Invert the lane totals with a single inversion.
@@ -53,42 +103,15 @@ fn invert_lanes<F: Field, const ZEROS: bool>(values: &mut [F]) -> bool {
 
     // Walk back: inv[lane] is the inverse of the lane's product up to and including the
     // current element. Lanes are independent, so the order inside a chunk does not matter.
-    let step = |vs: &mut [F], ps: &[F], inv: &mut [F; LANES]| {
-        for ((x, &p), i) in vs.iter_mut().zip(ps).zip(inv.iter_mut()) {
-            let v = *x;
+    for (vs, os) in values.chunks(LANES).zip(out.chunks_mut(LANES)).rev() {
+        for ((&v, o), i) in vs.iter().zip(os).zip(inv.iter_mut()) {
             if ZEROS && v.is_zero() {
+                *o = F::ZERO;
                 continue;
             }
-            *x = *i * p;
+            *o *= *i;
             *i *= v;
         }
-    };
-    let whole = values.len() - values.len() % LANES;
-    let (body, tail) = values.split_at_mut(whole);
-    step(tail, &prefix[whole..], &mut inv);
-    for (vs, ps) in body
-        .chunks_exact_mut(LANES)
-        .zip(prefix[..whole].chunks_exact(LANES))
-        .rev()
-    {
-        step(vs, ps, &mut inv);
     }
     true
-}
-
-/// Replaces every element by its inverse, split across rayon's threads (one inversion per
-/// chunk, each by the field's own [`Field::batch_inverse_in_place`]); zeros stay zero.
-/// Without the `parallel` feature this runs on the calling thread.
-pub fn par_batch_inverse_in_place<F: Field>(values: &mut [F]) {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        let threads = rayon::current_num_threads().max(1);
-        let chunk = values.len().div_ceil(threads).max(MIN_CHUNK);
-        values
-            .par_chunks_mut(chunk)
-            .for_each(F::batch_inverse_in_place);
-    }
-    #[cfg(not(feature = "parallel"))]
-    F::batch_inverse_in_place(values);
 }

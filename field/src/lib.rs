@@ -36,7 +36,10 @@ mod traits;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
-pub use batch::{montgomery_batch_inverse_in_place, par_batch_inverse_in_place};
+pub use batch::{
+    montgomery_batch_inverse, montgomery_batch_inverse_in_place, par_batch_inverse,
+    par_batch_inverse_in_place,
+};
 pub use codec::{CanonicalEncoding, decode_slice, encode_slice, serde_canonical};
 pub use error::{DecodeError, FieldError};
 pub use goldilocks::{Goldilocks, GoldilocksExt2};

@@ -124,17 +124,15 @@ pub trait Field:
 
     /// Replaces every element by its inverse with one field inversion (Montgomery's trick) on
     /// the calling thread. Zeros stay zero, as in arkworks' `batch_inversion`, so the call never
-    /// fails. [`par_batch_inverse_in_place`](crate::par_batch_inverse_in_place) spreads it over
-    /// threads.
+    /// fails. [`par_batch_inverse`](crate::par_batch_inverse) spreads the generic algorithm
+    /// over threads.
     fn batch_inverse_in_place(values: &mut [Self]) {
         crate::batch::montgomery_batch_inverse_in_place(values);
     }
 
-    /// The inverses of `values`, zeros mapped to zero.
+    /// The inverses of `values`, zeros mapped to zero (see [`Field::batch_inverse_in_place`]).
     fn batch_inverse(values: &[Self]) -> Vec<Self> {
-        let mut out = values.to_vec();
-        Self::batch_inverse_in_place(&mut out);
-        out
+        crate::batch::montgomery_batch_inverse(values)
     }
 }
 

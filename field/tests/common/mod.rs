@@ -236,6 +236,16 @@ pub fn check_batch_inverse<F: TestField>(n: usize) {
     let mut ys = xs.clone();
     par_batch_inverse_in_place(&mut ys);
     assert_eq!(ys, expected);
+    assert_eq!(carbide_field::par_batch_inverse(&xs), expected);
+    assert_eq!(carbide_field::montgomery_batch_inverse(&xs), expected);
+    // Enough elements for several parallel chunks, a zero in one of them.
+    let mut many = inputs::<F>(3 * (1 << 12) + 5, 12);
+    many[5000] = F::ZERO;
+    let want: Vec<F> = many
+        .iter()
+        .map(|x| x.try_inverse().unwrap_or(F::ZERO))
+        .collect();
+    assert_eq!(carbide_field::par_batch_inverse(&many), want);
     // Every length around the interleaving width, zeros in every position.
     for n in 0..12 {
         for zero_at in 0..=n {
@@ -326,6 +336,23 @@ pub fn diff_prime<F: PrimeField + TestField>(a: F, b: F, e: u64) {
         r.inverse(&ab).map(|x| big(&x)),
         "inverse {a:?}"
     );
+    // A multi-limb exponent, little-endian limbs as arkworks takes them.
+    let limbs = [e, e.rotate_left(17) ^ 0xA5A5, 3];
+    let e_big = BigUint::from_slice(&[
+        limbs[0] as u32,
+        (limbs[0] >> 32) as u32,
+        limbs[1] as u32,
+        (limbs[1] >> 32) as u32,
+        3,
+    ]);
+    assert_eq!(a.pow(limbs), big(&r.pow(&ab, &e_big)), "pow {a:?}^{e_big}");
+    let xs = [a, b, a * b, -a];
+    let sum = xs.iter().fold(BigUint::ZERO, |s, x| r.add(&s, &to_big(x)));
+    let prod = xs
+        .iter()
+        .fold(BigUint::from(1u32), |s, x| r.mul(&s, &to_big(x)));
+    assert_eq!(xs.iter().copied().sum::<F>(), big(&sum), "sum");
+    assert_eq!(xs.iter().copied().product::<F>(), big(&prod), "product");
     // The result's bytes are those of the reference's integer.
     let prod = r.mul(&ab, &bb);
     let mut want = prod.to_bytes_le();
@@ -361,6 +388,12 @@ pub fn diff_ext2(a: GoldilocksExt2, b: GoldilocksExt2, e: u64) {
         "exp {a:?}^{e}"
     );
     assert_eq!(a.try_inverse(), r.inverse(&qa).map(back), "inverse {a:?}");
+    let e_big = (BigUint::from(e) << 64u32) + BigUint::from(e ^ 0x5A5A);
+    assert_eq!(
+        a.pow([e ^ 0x5A5A, e]),
+        back(r.pow(&qa, &e_big)),
+        "pow {a:?}^{e_big}"
+    );
     assert_eq!(
         a * b.0[0],
         back(r.mul(&qa, &(q(&b).0, BigUint::ZERO))),
