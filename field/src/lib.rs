@@ -8,7 +8,7 @@
 //!   `ark_bls12_381::Fr`, any `ark_ff::Fp`), with the two-adic roots of unity ark-poly uses.
 //! - Canonical byte encodings ([`CanonicalEncoding`]) and serde support that reject
 //!   non-canonical values and wrong lengths.
-//! - [`reference`]: slow big-integer arithmetic that tests and fuzz targets compare against.
+//! - [`reference`](mod@reference): slow big-integer arithmetic that tests and fuzz targets compare against.
 //!
 //! ```
 //! use carbide_field::{Field, Goldilocks, PrimeField64, TwoAdicField};

@@ -16,7 +16,8 @@ use crate::error::FieldError;
 /// `from_u64` and `random`. Everything else has a default an implementation may override
 /// for speed.
 ///
-/// Division is deliberately not an operator: `a / 0` would have to panic.
+/// Division is not among the required operators (`a / 0` has no answer but a panic, which is
+/// what arkworks' `Div` does); `try_inverse` lets the caller decide.
 pub trait Field:
     Copy
     + Send
