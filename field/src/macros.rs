@@ -24,4 +24,20 @@ macro_rules! assign_ops {
     };
 }
 
-pub(crate) use assign_ops;
+/// `Sum` and `Product` as folds of the binary operators.
+macro_rules! sum_product {
+    ($t:ty) => {
+        impl core::iter::Sum for $t {
+            fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+                iter.fold(<$t as $crate::Field>::ZERO, |acc, x| acc + x)
+            }
+        }
+        impl core::iter::Product for $t {
+            fn product<I: Iterator<Item = Self>>(iter: I) -> Self {
+                iter.fold(<$t as $crate::Field>::ONE, |acc, x| acc * x)
+            }
+        }
+    };
+}
+
+pub(crate) use {assign_ops, sum_product};

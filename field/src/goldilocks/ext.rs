@@ -1,7 +1,6 @@
 //! The quadratic extension Goldilocks[X]/(X² − 7), plonky2's `QuadraticExtension<GoldilocksField>`.
 
 use core::fmt;
-use core::iter::{Product, Sum};
 use core::ops::{Add, Mul, Neg, Sub};
 
 use num_bigint::BigUint;
@@ -149,17 +148,7 @@ impl Mul<Goldilocks> for GoldilocksExt2 {
 crate::macros::assign_ops!(GoldilocksExt2, GoldilocksExt2);
 crate::macros::assign_ops!(GoldilocksExt2, Goldilocks);
 
-impl Sum for GoldilocksExt2 {
-    fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
-        iter.fold(Self::ZERO, |acc, x| acc + x)
-    }
-}
-
-impl Product for GoldilocksExt2 {
-    fn product<I: Iterator<Item = Self>>(iter: I) -> Self {
-        iter.fold(Self::ONE, |acc, x| acc * x)
-    }
-}
+crate::macros::sum_product!(GoldilocksExt2);
 
 impl Field for GoldilocksExt2 {
     const ZERO: Self = Self([Goldilocks::ZERO; 2]);

@@ -9,7 +9,6 @@ mod ext;
 
 use core::fmt;
 use core::hash::{Hash, Hasher};
-use core::iter::{Product, Sum};
 use core::ops::{Add, Mul, Neg, Sub};
 
 use num_bigint::BigUint;
@@ -244,17 +243,7 @@ impl Mul for Goldilocks {
 
 crate::macros::assign_ops!(Goldilocks, Goldilocks);
 
-impl Sum for Goldilocks {
-    fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
-        iter.fold(Self::ZERO, |acc, x| acc + x)
-    }
-}
-
-impl Product for Goldilocks {
-    fn product<I: Iterator<Item = Self>>(iter: I) -> Self {
-        iter.fold(Self::ONE, |acc, x| acc * x)
-    }
-}
+crate::macros::sum_product!(Goldilocks);
 
 impl Field for Goldilocks {
     const ZERO: Self = Self(0);
