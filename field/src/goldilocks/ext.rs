@@ -111,13 +111,12 @@ impl Mul for GoldilocksExt2 {
     type Output = Self;
     #[inline]
     fn mul(self, rhs: Self) -> Self {
-        let [a0, a1] = self.0;
-        let [b0, b1] = rhs.0;
-        // Karatsuba: three base multiplications instead of four.
-        let v0 = a0 * b0;
-        let v1 = a1 * b1;
-        let c1 = (a0 + a1) * (b0 + b1) - v0 - v1;
-        Self([v0 + v1.mul_small(W), c1])
+        let [a0, a1] = self.0.map(|x| x.as_noncanonical_u64() as u128);
+        let [b0, b1] = rhs.0.map(|x| x.as_noncanonical_u64() as u128);
+        // Sum the 128-bit products first and reduce each coordinate once: a carry out of
+        // 128 bits is worth 2^128 ≡ −2^32.
+        let w_a1b1 = Goldilocks::from_u128(a1 * b1).as_noncanonical_u64() as u128 * W as u128;
+        Self([Goldilocks::from_u129(a0 * b0, w_a1b1), Goldilocks::from_u129(a0 * b1, a1 * b0)])
     }
 }
 

@@ -74,6 +74,14 @@ impl Goldilocks {
         Self(reduce128(n))
     }
 
+    /// `(x + y) mod p` for two 128-bit integers, the sum taken without overflow.
+    #[inline]
+    pub(crate) fn from_u129(x: u128, y: u128) -> Self {
+        let (sum, carry) = x.overflowing_add(y);
+        // 2^128 = (2^64)² ≡ ε² = 2^64 − 2^33 + 1 ≡ −2^32, and 2^32 < p.
+        Self(reduce128(sum)) - Self((carry as u64) << 32)
+    }
+
     #[inline]
     const fn const_mul(self, rhs: Self) -> Self {
         Self(reduce128(self.0 as u128 * rhs.0 as u128))
