@@ -78,6 +78,14 @@ fn goldilocks_boundaries() {
 #[test]
 fn bn254_fr_boundaries() {
     boundaries::<ark_bn254::Fr>();
+    // Errors name the field without module paths.
+    let err = ark_bn254::Fr::from_canonical_bytes(&[0u8; 3])
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "wrong length for Fp<MontBackend<FrConfig, 4>, 4>: expected 32 bytes, got 3"
+    );
 }
 
 #[test]

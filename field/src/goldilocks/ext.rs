@@ -116,7 +116,10 @@ impl Mul for GoldilocksExt2 {
         // Sum the 128-bit products first and reduce each coordinate once: a carry out of
         // 128 bits is worth 2^128 ≡ −2^32.
         let w_a1b1 = Goldilocks::from_u128(a1 * b1).as_noncanonical_u64() as u128 * W as u128;
-        Self([Goldilocks::from_u129(a0 * b0, w_a1b1), Goldilocks::from_u129(a0 * b1, a1 * b0)])
+        Self([
+            Goldilocks::from_u129(a0 * b0, w_a1b1),
+            Goldilocks::from_u129(a0 * b1, a1 * b0),
+        ])
     }
 }
 
