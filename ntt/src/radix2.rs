@@ -1,0 +1,136 @@
+//! Radix-2 decimation-in-time over rows, rayon-parallel, with cached twiddles.
+//!
+//! The first stages run inside cache-sized blocks of rows (one rayon task per block, all of
+//! those stages before leaving the block); the later stages, whose butterflies span more than a
+//! block, run over the whole batch with each block's butterfly pairs split across threads.
+
+use std::sync::{Arc, Mutex};
+
+use carbide_field::{Field, TwoAdicField};
+#[cfg(feature = "parallel")]
+use rayon::prelude::*;
+
+use crate::error::NttError;
+use crate::traits::Ntt;
+use crate::util::{bit_reverse_rows, log_rows};
+
+/// Elements per block for the in-cache stages: 128 KiB of Goldilocks, 512 KiB of BN254 Fr.
+const BLOCK_ELEMS: usize = 1 << 14;
+/// Butterfly pairs per rayon task in the global stages.
+#[cfg(feature = "parallel")]
+const MIN_PAIRS_PER_TASK: usize = 1 << 10;
+
+/// The rayon CPU NTT. Twiddle tables are computed once per size and kept.
+#[derive(Debug, Default)]
+pub struct Radix2Dit<F> {
+    /// `twiddles[log_n]` holds ω_n^k for k < n/2.
+    twiddles: Mutex<Vec<Option<Arc<[F]>>>>,
+}
+
+impl<F: TwoAdicField> Radix2Dit<F> {
+    /// A transform with an empty twiddle cache.
+    pub fn new() -> Self {
+        Self {
+            twiddles: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn twiddles(&self, log_n: usize) -> Result<Arc<[F]>, NttError> {
+        // A poisoned lock only means another thread panicked mid-insert; the table is still
+        // a valid cache (entries are whole Arcs), so keep using it.
+        let mut cache = self.twiddles.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(Some(t)) = cache.get(log_n) {
+            return Ok(t.clone());
+        }
+        let omega = F::two_adic_generator(log_n).map_err(|_| NttError::TooLarge {
+            log_len: log_n,
+            max_log_len: F::TWO_ADICITY,
+        })?;
+        let table: Arc<[F]> = omega.powers().take((1 << log_n) / 2).collect();
+        if cache.len() <= log_n {
+            cache.resize(log_n + 1, None);
+        }
+        cache[log_n] = Some(table.clone());
+        Ok(table)
+    }
+}
+
+/// Butterflies between the rows of `lo` and `hi` (pair k = rows k of each), pair k using
+/// twiddle `tw[(first + k)·stride]`.
+#[inline]
+fn butterflies<F: Field>(
+    lo: &mut [F],
+    hi: &mut [F],
+    width: usize,
+    tw: &[F],
+    first: usize,
+    stride: usize,
+) {
+    let rows = lo.chunks_mut(width).zip(hi.chunks_mut(width));
+    for (k, (a_row, b_row)) in rows.enumerate() {
+        let t = tw[(first + k) * stride];
+        for (a, b) in a_row.iter_mut().zip(b_row.iter_mut()) {
+            let u = *a;
+            let v = *b * t;
+            *a = u + v;
+            *b = u - v;
+        }
+    }
+}
+
+/// Stage `s` (butterfly span 2^(s−1) rows) over a slice holding whole blocks of 2^s rows.
+fn stage_serial<F: Field>(values: &mut [F], width: usize, s: usize, log_n: usize, tw: &[F]) {
+    let half = 1 << (s - 1);
+    let stride = 1 << (log_n - s);
+    for block in values.chunks_mut(2 * half * width) {
+        let (lo, hi) = block.split_at_mut(half * width);
+        butterflies(lo, hi, width, tw, 0, stride);
+    }
+}
+
+/// Stage `s` over the whole batch, splitting each block's butterfly pairs across threads.
+#[cfg(feature = "parallel")]
+fn stage_parallel<F: Field>(values: &mut [F], width: usize, s: usize, log_n: usize, tw: &[F]) {
+    let half = 1usize << (s - 1);
+    let stride = 1 << (log_n - s);
+    let pairs_per_task = MIN_PAIRS_PER_TASK.div_ceil(width).clamp(1, half);
+    values.par_chunks_mut(2 * half * width).for_each(|block| {
+        let (lo, hi) = block.split_at_mut(half * width);
+        lo.par_chunks_mut(pairs_per_task * width)
+            .zip(hi.par_chunks_mut(pairs_per_task * width))
+            .enumerate()
+            .for_each(|(t, (l, h))| butterflies(l, h, width, tw, t * pairs_per_task, stride));
+    });
+}
+
+impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
+    fn ntt_batch(&self, values: &mut [F], width: usize) -> Result<(), NttError> {
+        let log_n = log_rows::<F>(values.len(), width)?;
+        if log_n == 0 {
+            return Ok(());
+        }
+        let tw = self.twiddles(log_n)?;
+        bit_reverse_rows(values, width, log_n);
+
+        // Whole blocks of 2^local_stages rows, so the local stages never straddle two tasks.
+        let local_stages = ((BLOCK_ELEMS / width).max(2).ilog2() as usize).min(log_n);
+        let block_rows = 1 << local_stages;
+        let in_block = |block: &mut [F]| {
+            for s in 1..=local_stages {
+                stage_serial(block, width, s, log_n, &tw);
+            }
+        };
+        #[cfg(feature = "parallel")]
+        values.par_chunks_mut(block_rows * width).for_each(in_block);
+        #[cfg(not(feature = "parallel"))]
+        values.chunks_mut(block_rows * width).for_each(in_block);
+
+        for s in local_stages + 1..=log_n {
+            #[cfg(feature = "parallel")]
+            stage_parallel(values, width, s, log_n, &tw);
+            #[cfg(not(feature = "parallel"))]
+            stage_serial(values, width, s, log_n, &tw);
+        }
+        Ok(())
+    }
+}

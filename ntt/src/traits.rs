@@ -1,0 +1,85 @@
+use carbide_field::TwoAdicField;
+
+use crate::error::NttError;
+use crate::util::{log_rows, reverse_rows_tail, scale_all, scale_rows_by_powers};
+
+/// The NTT capability: transforms of every column of a row-major batch (`width` columns, a
+/// power-of-two number of rows), in place and in natural order. One required method; the
+/// inverse, coset and low-degree-extension variants have defaults in terms of it.
+///
+/// The forward transform of a column `a` is `out[i] = Σ_j a_j·ω^(i·j)` with ω =
+/// `F::two_adic_generator(log2 rows)`: the root ark-poly and plonky2 use, so outputs are
+/// bit-identical to theirs. Every method checks the shape first and changes nothing on error.
+pub trait Ntt<F: TwoAdicField>: Sync {
+    /// Forward NTT of each column, in place.
+    fn ntt_batch(&self, values: &mut [F], width: usize) -> Result<(), NttError>;
+
+    /// Inverse NTT of each column, in place, including the 1/n scaling.
+    fn intt_batch(&self, values: &mut [F], width: usize) -> Result<(), NttError> {
+        let log_n = log_rows::<F>(values.len(), width)?;
+        self.ntt_batch(values, width)?;
+        // Σ_i out_i·ω^(i·j) = n·a_(−j mod n): the forward transform, rows 1.. reversed, over n.
+        reverse_rows_tail(values, width);
+        let n_inv = F::from_u64(1 << log_n)
+            .try_inverse()
+            .ok_or(NttError::TooLarge {
+                log_len: log_n,
+                max_log_len: F::TWO_ADICITY,
+            })?;
+        scale_all(values, n_inv);
+        Ok(())
+    }
+
+    /// Evaluations on the coset `shift·H` of the columns' coefficients: row i becomes
+    /// `Σ_j a_j·(shift·ω^i)^j`.
+    fn coset_ntt_batch(&self, values: &mut [F], width: usize, shift: F) -> Result<(), NttError> {
+        log_rows::<F>(values.len(), width)?;
+        scale_rows_by_powers(values, width, shift);
+        self.ntt_batch(values, width)
+    }
+
+    /// Coefficients of the columns from their evaluations on `shift·H`; `shift` must be
+    /// non-zero.
+    fn coset_intt_batch(&self, values: &mut [F], width: usize, shift: F) -> Result<(), NttError> {
+        let shift_inv = shift.try_inverse().ok_or(NttError::ZeroShift)?;
+        self.intt_batch(values, width)?;
+        scale_rows_by_powers(values, width, shift_inv);
+        Ok(())
+    }
+
+    /// Low-degree extension: from the columns' evaluations on the subgroup H of size n, their
+    /// evaluations on the coset `shift·H'` with |H'| = n·2^added_bits (the STARK commit path).
+    /// Returns a new row-major batch of n·2^added_bits rows.
+    fn coset_lde_batch(
+        &self,
+        evals: &[F],
+        width: usize,
+        added_bits: usize,
+        shift: F,
+    ) -> Result<Vec<F>, NttError> {
+        let log_n = log_rows::<F>(evals.len(), width)?;
+        let log_big = log_n + added_bits;
+        if log_big > F::TWO_ADICITY {
+            return Err(NttError::TooLarge {
+                log_len: log_big,
+                max_log_len: F::TWO_ADICITY,
+            });
+        }
+        let total = evals
+            .len()
+            .checked_shl(added_bits as u32)
+            .ok_or(NttError::TooLarge {
+                log_len: log_big,
+                max_log_len: F::TWO_ADICITY,
+            })?;
+        let mut coeffs = Vec::new();
+        coeffs
+            .try_reserve_exact(total)
+            .map_err(|_| NttError::OutOfMemory { elements: total })?;
+        coeffs.extend_from_slice(evals);
+        self.intt_batch(&mut coeffs, width)?;
+        coeffs.resize(total, F::ZERO);
+        self.coset_ntt_batch(&mut coeffs, width, shift)?;
+        Ok(coeffs)
+    }
+}

@@ -1,0 +1,91 @@
+//! Shape checks and row-wise helpers shared by every implementation.
+
+use carbide_field::{Field, TwoAdicField};
+#[cfg(feature = "parallel")]
+use rayon::prelude::*;
+
+use crate::error::NttError;
+
+/// Rows per parallel task in row-wise passes: small tasks cost more than they save.
+#[cfg(feature = "parallel")]
+const MIN_TASK_ELEMS: usize = 1 << 12;
+
+/// log2 of the number of rows of a row-major batch, or why it cannot be transformed.
+pub fn log_rows<F: TwoAdicField>(len: usize, width: usize) -> Result<usize, NttError> {
+    if width == 0 || !len.is_multiple_of(width) {
+        return Err(NttError::ShapeMismatch { len, width });
+    }
+    let rows = len / width;
+    if !rows.is_power_of_two() {
+        return Err(NttError::NotPowerOfTwo { len: rows });
+    }
+    let log_len = rows.trailing_zeros() as usize;
+    if log_len > F::TWO_ADICITY {
+        return Err(NttError::TooLarge {
+            log_len,
+            max_log_len: F::TWO_ADICITY,
+        });
+    }
+    Ok(log_len)
+}
+
+/// Reverses the order of rows 1..n (row 0 stays): index i ↦ (n − i) mod n.
+pub(crate) fn reverse_rows_tail<F: Copy>(values: &mut [F], width: usize) {
+    let rows = values.len() / width;
+    let (mut i, mut j) = (1, rows.saturating_sub(1));
+    while i < j {
+        let (lo, hi) = values.split_at_mut(j * width);
+        lo[i * width..(i + 1) * width].swap_with_slice(&mut hi[..width]);
+        i += 1;
+        j -= 1;
+    }
+}
+
+/// Multiplies every element by `c`.
+pub(crate) fn scale_all<F: Field>(values: &mut [F], c: F) {
+    #[cfg(feature = "parallel")]
+    values
+        .par_iter_mut()
+        .with_min_len(MIN_TASK_ELEMS)
+        .for_each(|x| *x *= c);
+    #[cfg(not(feature = "parallel"))]
+    values.iter_mut().for_each(|x| *x *= c);
+}
+
+/// Multiplies row i by `c^i`.
+pub(crate) fn scale_rows_by_powers<F: Field>(values: &mut [F], width: usize, c: F) {
+    let scale_chunk = |first_row: usize, chunk: &mut [F]| {
+        let mut power = c.exp_u64(first_row as u64);
+        for row in chunk.chunks_mut(width) {
+            for x in row {
+                *x *= power;
+            }
+            power *= c;
+        }
+    };
+    #[cfg(feature = "parallel")]
+    {
+        let rows_per_task = MIN_TASK_ELEMS.div_ceil(width).max(1);
+        values
+            .par_chunks_mut(rows_per_task * width)
+            .enumerate()
+            .for_each(|(k, chunk)| scale_chunk(k * rows_per_task, chunk));
+    }
+    #[cfg(not(feature = "parallel"))]
+    scale_chunk(0, values);
+}
+
+/// Permutes rows into bit-reversed order of their index (an involution).
+pub(crate) fn bit_reverse_rows<F: Copy>(values: &mut [F], width: usize, log_n: usize) {
+    if log_n == 0 {
+        return;
+    }
+    let shift = usize::BITS as usize - log_n;
+    for i in 0..1usize << log_n {
+        let j = i.reverse_bits() >> shift;
+        if i < j {
+            let (lo, hi) = values.split_at_mut(j * width);
+            lo[i * width..(i + 1) * width].swap_with_slice(&mut hi[..width]);
+        }
+    }
+}

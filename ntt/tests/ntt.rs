@@ -1,0 +1,267 @@
+//! The NTTs against the naive DFT, ark-poly and plonky2, and the derived transforms against
+//! direct polynomial evaluation, stamped out for every field.
+
+use carbide_field::{Field, Goldilocks, GoldilocksExt2, TwoAdicField};
+use carbide_ntt::{NaiveDft, Ntt, NttError, Radix2Dit, intt, ntt};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+fn random_vec<F: Field>(n: usize, seed: u64) -> Vec<F> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..n).map(|_| F::random(&mut rng)).collect()
+}
+
+/// Horner evaluation of every column of a row-major coefficient batch at `x`.
+fn eval_columns<F: Field>(coeffs: &[F], width: usize, x: F) -> Vec<F> {
+    let mut acc = vec![F::ZERO; width];
+    for row in coeffs.chunks(width).rev() {
+        for (a, c) in acc.iter_mut().zip(row) {
+            *a = *a * x + *c;
+        }
+    }
+    acc
+}
+
+fn matches_naive<F: TwoAdicField>(max_log: usize) {
+    let fast = Radix2Dit::<F>::new();
+    for log_n in 0..=max_log {
+        for width in [1, 3] {
+            let input: Vec<F> = random_vec((1 << log_n) * width, log_n as u64);
+            let mut want = input.clone();
+            NaiveDft.ntt_batch(&mut want, width).unwrap();
+            let mut got = input.clone();
+            fast.ntt_batch(&mut got, width).unwrap();
+            assert_eq!(got, want, "2^{log_n} x {width}");
+            if width == 1 {
+                let mut single = input.clone();
+                ntt(&mut single).unwrap();
+                assert_eq!(single, want, "entry point 2^{log_n}");
+            }
+            // Edge columns: zeros, ones, −1s.
+            let mut edges = vec![F::ZERO; (1 << log_n) * width];
+            for (i, e) in edges.iter_mut().enumerate() {
+                *e = match i % 3 {
+                    0 => F::ZERO,
+                    1 => F::ONE,
+                    _ => -F::ONE,
+                };
+            }
+            let mut want = edges.clone();
+            NaiveDft.ntt_batch(&mut want, width).unwrap();
+            fast.ntt_batch(&mut edges, width).unwrap();
+            assert_eq!(edges, want, "edges 2^{log_n} x {width}");
+        }
+    }
+}
+
+fn round_trips<F: TwoAdicField>(max_log: usize) {
+    let fast = Radix2Dit::<F>::new();
+    for log_n in 0..=max_log {
+        for width in [1, 2, 5] {
+            let input: Vec<F> = random_vec((1 << log_n) * width, 100 + log_n as u64);
+            let mut v = input.clone();
+            fast.ntt_batch(&mut v, width).unwrap();
+            fast.intt_batch(&mut v, width).unwrap();
+            assert_eq!(v, input, "intt∘ntt 2^{log_n} x {width}");
+            let mut v = input.clone();
+            NaiveDft.intt_batch(&mut v, width).unwrap();
+            fast.ntt_batch(&mut v, width).unwrap();
+            assert_eq!(v, input, "ntt∘intt 2^{log_n} x {width}");
+        }
+        let input: Vec<F> = random_vec(1 << log_n, 7);
+        let mut v = input.clone();
+        ntt(&mut v).unwrap();
+        intt(&mut v).unwrap();
+        assert_eq!(v, input);
+    }
+}
+
+fn coset_and_lde_match_evaluation<F: TwoAdicField>() {
+    let fast = Radix2Dit::<F>::new();
+    let shift = F::coset_shift();
+    for log_n in 0..=6 {
+        let n = 1 << log_n;
+        let width = 3;
+        let coeffs: Vec<F> = random_vec(n * width, 200 + log_n as u64);
+        // Coset NTT: row i = P(shift·ω^i).
+        let omega = F::two_adic_generator(log_n).unwrap();
+        let mut v = coeffs.clone();
+        fast.coset_ntt_batch(&mut v, width, shift).unwrap();
+        for (i, row) in v.chunks(width).enumerate() {
+            let x = shift * omega.exp_u64(i as u64);
+            assert_eq!(
+                row,
+                eval_columns(&coeffs, width, x),
+                "coset row {i} of 2^{log_n}"
+            );
+        }
+        fast.coset_intt_batch(&mut v, width, shift).unwrap();
+        assert_eq!(v, coeffs, "coset round trip 2^{log_n}");
+
+        // LDE: evaluations on H in, evaluations on shift·H' out, |H'| = n·2^bits.
+        for bits in 0..=3 {
+            let mut evals = coeffs.clone();
+            fast.ntt_batch(&mut evals, width).unwrap();
+            let lde = fast.coset_lde_batch(&evals, width, bits, shift).unwrap();
+            assert_eq!(lde.len(), (n * width) << bits);
+            let big_omega = F::two_adic_generator(log_n + bits).unwrap();
+            for (i, row) in lde.chunks(width).enumerate() {
+                let x = shift * big_omega.exp_u64(i as u64);
+                assert_eq!(
+                    row,
+                    eval_columns(&coeffs, width, x),
+                    "lde row {i}, 2^{log_n}<<{bits}"
+                );
+            }
+        }
+    }
+}
+
+fn refuses_bad_shapes<F: TwoAdicField>() {
+    let fast = Radix2Dit::<F>::new();
+    for len in [0usize, 3, 6, 12, 1000] {
+        let mut v = vec![F::ONE; len];
+        let before = v.clone();
+        assert_eq!(
+            ntt(&mut v),
+            Err(NttError::NotPowerOfTwo { len }),
+            "len {len}"
+        );
+        assert!(intt(&mut v).is_err());
+        assert!(NaiveDft.ntt_batch(&mut v, 1).is_err());
+        assert_eq!(v, before, "nothing changed on error");
+    }
+    let mut v = vec![F::ONE; 8];
+    assert_eq!(
+        fast.ntt_batch(&mut v, 0),
+        Err(NttError::ShapeMismatch { len: 8, width: 0 })
+    );
+    assert_eq!(
+        fast.ntt_batch(&mut v, 3),
+        Err(NttError::ShapeMismatch { len: 8, width: 3 })
+    );
+    assert_eq!(
+        fast.coset_intt_batch(&mut v, 1, F::ZERO),
+        Err(NttError::ZeroShift)
+    );
+    assert_eq!(v, vec![F::ONE; 8]);
+    let too_big = F::TWO_ADICITY + 1;
+    assert_eq!(
+        carbide_ntt::log_rows::<F>(1 << too_big, 1),
+        Err(NttError::TooLarge {
+            log_len: too_big,
+            max_log_len: F::TWO_ADICITY
+        })
+    );
+    assert!(matches!(
+        fast.coset_lde_batch(&[F::ONE; 4], 1, F::TWO_ADICITY, F::coset_shift()),
+        Err(NttError::TooLarge { .. })
+    ));
+    // n = 1 is the identity; n = 2 is (a + b, a − b).
+    let mut one = vec![F::from_u64(5)];
+    ntt(&mut one).unwrap();
+    assert_eq!(one, vec![F::from_u64(5)]);
+    let (a, b) = (F::from_u64(3), F::from_u64(10));
+    let mut two = vec![a, b];
+    ntt(&mut two).unwrap();
+    assert_eq!(two, vec![a + b, a - b]);
+}
+
+macro_rules! ntt_suite {
+    ($name:ident, $F:ty, $naive_log:expr) => {
+        mod $name {
+            use super::*;
+            #[test]
+            fn matches_naive_up_to_the_limit() {
+                matches_naive::<$F>($naive_log);
+            }
+            #[test]
+            fn inverse_and_forward_round_trip() {
+                round_trips::<$F>(12);
+            }
+            #[test]
+            fn coset_and_lde() {
+                coset_and_lde_match_evaluation::<$F>();
+            }
+            #[test]
+            fn bad_shapes() {
+                refuses_bad_shapes::<$F>();
+            }
+        }
+    };
+}
+
+ntt_suite!(goldilocks, Goldilocks, 10);
+ntt_suite!(goldilocks_ext2, GoldilocksExt2, 9);
+ntt_suite!(bn254_fr, ark_bn254::Fr, 10);
+ntt_suite!(bls12_381_fr, ark_bls12_381::Fr, 9);
+
+/// Bit-identical to plonky2's `fft` and `ifft` at every size up to 2^20.
+#[test]
+fn goldilocks_matches_plonky2() {
+    use plonky2_field::fft::{fft, ifft};
+    use plonky2_field::goldilocks_field::GoldilocksField as P2;
+    use plonky2_field::polynomial::{PolynomialCoeffs, PolynomialValues};
+    for log_n in 0..=20 {
+        let input: Vec<Goldilocks> = random_vec(1 << log_n, 300 + log_n as u64);
+        let theirs = fft(PolynomialCoeffs::new(
+            input.iter().map(|&x| P2::from(x)).collect(),
+        ));
+        let mut ours = input.clone();
+        ntt(&mut ours).unwrap();
+        let theirs: Vec<Goldilocks> = theirs.values.into_iter().map(Goldilocks::from).collect();
+        assert_eq!(ours, theirs, "fft 2^{log_n}");
+        let back = ifft(PolynomialValues::new(
+            theirs.iter().map(|&x| P2::from(x)).collect(),
+        ));
+        intt(&mut ours).unwrap();
+        let back: Vec<Goldilocks> = back.coeffs.into_iter().map(Goldilocks::from).collect();
+        assert_eq!(ours, back, "ifft 2^{log_n}");
+    }
+}
+
+/// Bit-identical to ark-poly's `fft_in_place` and `ifft_in_place` up to 2^20.
+fn matches_ark_poly<F: TwoAdicField + ark_ff::FftField>() {
+    use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+    for log_n in (0..=16).chain([18, 20]) {
+        let input: Vec<F> = random_vec(1 << log_n, 400 + log_n as u64);
+        let domain = Radix2EvaluationDomain::<F>::new(1 << log_n).unwrap();
+        let mut theirs = input.clone();
+        domain.fft_in_place(&mut theirs);
+        let mut ours = input.clone();
+        ntt(&mut ours).unwrap();
+        assert_eq!(ours, theirs, "fft 2^{log_n}");
+        domain.ifft_in_place(&mut theirs);
+        intt(&mut ours).unwrap();
+        assert_eq!(ours, theirs, "ifft 2^{log_n}");
+        assert_eq!(ours, input);
+    }
+}
+
+#[test]
+fn bn254_fr_matches_ark_poly() {
+    matches_ark_poly::<ark_bn254::Fr>();
+}
+
+#[test]
+fn bls12_381_fr_matches_ark_poly() {
+    matches_ark_poly::<ark_bls12_381::Fr>();
+}
+
+/// Columns of a batch transform independently: the batch equals column-by-column.
+#[test]
+fn batch_equals_columns() {
+    let fast = Radix2Dit::<Goldilocks>::new();
+    for (log_n, width) in [(4, 7), (11, 2), (14, 3), (16, 64)] {
+        let n = 1 << log_n;
+        let batch: Vec<Goldilocks> = random_vec(n * width, 500);
+        let mut got = batch.clone();
+        fast.ntt_batch(&mut got, width).unwrap();
+        for c in 0..width {
+            let mut col: Vec<Goldilocks> = batch.iter().skip(c).step_by(width).copied().collect();
+            ntt(&mut col).unwrap();
+            let got_col: Vec<Goldilocks> = got.iter().skip(c).step_by(width).copied().collect();
+            assert_eq!(got_col, col, "column {c} of 2^{log_n} x {width}");
+        }
+    }
+}
