@@ -4,7 +4,7 @@
 //! out-of-line loop over the same inputs, so inlining favours no side. Two drivers run the
 //! same races:
 //! - the criterion bench (`cargo bench -p carbide-benches --bench field`), one group per race;
-//! - `field-race` (`cargo run --release -p carbide-benches --bin field-race`), which
+//! - `race` (`cargo run --release -p carbide-benches --bin race -- --suite field|ntt`), which
 //!   interleaves the contenders in short alternating bursts and reports the median of the
 //!   per-round ratios, so load from other tenants of a shared machine hits both sides alike.
 
@@ -352,6 +352,92 @@ pub fn field_races() -> Vec<Race> {
                 let mut v = black_box(&b3).clone();
                 ark_ff::batch_inversion(&mut v);
                 black_box(v);
+            }),
+        ],
+    });
+    races
+}
+
+/// NTT races: Goldilocks against plonky2's `fft`, BN254 Fr against ark-poly's (parallel)
+/// `fft_in_place`, and the STARK commit path (LDE of 64 columns, blowup 4, on a coset) against
+/// plonky2's `lde_onto_coset` column by column. plonky2 consumes its input, so both sides of
+/// its races start from a fresh copy each run.
+pub fn ntt_races() -> Vec<Race> {
+    use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+    use carbide_ntt::{Ntt, Radix2Dit};
+    use plonky2_field::polynomial::{PolynomialCoeffs, PolynomialValues};
+
+    let mut races = Vec::new();
+    for (group, log_n) in [
+        ("ntt/goldilocks-2^16", 16),
+        ("ntt/goldilocks-2^20", 20),
+        ("ntt/goldilocks-2^22", 22),
+    ] {
+        let input: Vec<Goldilocks> = random_vec(1 << log_n, 50 + log_n as u64);
+        let theirs: Vec<P2> = input.iter().map(|&x| x.into()).collect();
+        races.push(Race {
+            group,
+            elements: 1 << log_n,
+            contenders: vec![
+                contender("carbide", move || {
+                    let mut v = black_box(&input).clone();
+                    carbide_ntt::ntt(&mut v).unwrap_or_default();
+                    black_box(v);
+                }),
+                contender("plonky2", move || {
+                    let p = PolynomialCoeffs::new(black_box(&theirs).clone());
+                    black_box(plonky2_field::fft::fft(p));
+                }),
+            ],
+        });
+    }
+    for (group, log_n) in [("ntt/bn254-fr-2^16", 16), ("ntt/bn254-fr-2^20", 20)] {
+        let mut ours: Vec<Fr> = random_vec(1 << log_n, 60 + log_n as u64);
+        let mut theirs = ours.clone();
+        let domain = Radix2EvaluationDomain::<Fr>::new(1 << log_n);
+        races.push(Race {
+            group,
+            elements: 1 << log_n,
+            contenders: vec![
+                contender("carbide", move || {
+                    carbide_ntt::ntt(black_box(&mut ours)).unwrap_or_default();
+                }),
+                contender("ark-poly", move || {
+                    if let Some(d) = &domain {
+                        d.fft_in_place(black_box(&mut theirs));
+                    }
+                }),
+            ],
+        });
+    }
+    let (log_n, width, bits) = (16, 64, 2);
+    let evals: Vec<Goldilocks> = random_vec((1 << log_n) * width, 70);
+    let columns: Vec<Vec<P2>> = (0..width)
+        .map(|c| {
+            evals
+                .iter()
+                .skip(c)
+                .step_by(width)
+                .map(|&x| x.into())
+                .collect()
+        })
+        .collect();
+    let dft = Radix2Dit::<Goldilocks>::new();
+    races.push(Race {
+        group: "lde/goldilocks-64x2^16-blowup4",
+        elements: ((1 << log_n) * width) as u64,
+        contenders: vec![
+            contender("carbide", move || {
+                let shift = <Goldilocks as carbide_field::TwoAdicField>::coset_shift();
+                black_box(
+                    dft.coset_lde_batch(black_box(&evals), width, bits, shift)
+                        .ok(),
+                );
+            }),
+            contender("plonky2", move || {
+                for col in black_box(&columns) {
+                    black_box(PolynomialValues::new(col.clone()).lde_onto_coset(bits));
+                }
             }),
         ],
     });

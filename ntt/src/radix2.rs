@@ -66,12 +66,32 @@ fn butterflies<F: Field>(
     first: usize,
     stride: usize,
 ) {
-    let rows = lo.chunks_mut(width).zip(hi.chunks_mut(width));
-    for (k, (a_row, b_row)) in rows.enumerate() {
-        let t = tw[(first + k) * stride];
+    let twiddles = tw[first * stride..].iter().step_by(stride);
+    if width == 1 {
+        // One column: no row slicing in the innermost loop.
+        for ((a, b), &t) in lo.iter_mut().zip(hi.iter_mut()).zip(twiddles) {
+            let (u, v) = (*a, *b * t);
+            *a = u + v;
+            *b = u - v;
+        }
+        return;
+    }
+    let rows = lo.chunks_exact_mut(width).zip(hi.chunks_exact_mut(width));
+    for ((a_row, b_row), &t) in rows.zip(twiddles) {
         for (a, b) in a_row.iter_mut().zip(b_row.iter_mut()) {
-            let u = *a;
-            let v = *b * t;
+            let (u, v) = (*a, *b * t);
+            *a = u + v;
+            *b = u - v;
+        }
+    }
+}
+
+/// The first stage: span one row, twiddle one, so no multiplication.
+fn first_stage<F: Field>(values: &mut [F], width: usize) {
+    for pair in values.chunks_exact_mut(2 * width) {
+        let (lo, hi) = pair.split_at_mut(width);
+        for (a, b) in lo.iter_mut().zip(hi.iter_mut()) {
+            let (u, v) = (*a, *b);
             *a = u + v;
             *b = u - v;
         }
@@ -116,7 +136,8 @@ impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
         let local_stages = ((BLOCK_ELEMS / width).max(2).ilog2() as usize).min(log_n);
         let block_rows = 1 << local_stages;
         let in_block = |block: &mut [F]| {
-            for s in 1..=local_stages {
+            first_stage(block, width);
+            for s in 2..=local_stages {
                 stage_serial(block, width, s, log_n, &tw);
             }
         };

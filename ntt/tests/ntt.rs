@@ -265,3 +265,28 @@ fn batch_equals_columns() {
         }
     }
 }
+
+/// The batched LDE equals plonky2's `lde_onto_coset` column by column (blowup 4, its shift).
+#[test]
+fn lde_matches_plonky2_column_by_column() {
+    use plonky2_field::goldilocks_field::GoldilocksField as P2;
+    use plonky2_field::polynomial::PolynomialValues;
+    let fast = Radix2Dit::<Goldilocks>::new();
+    let (log_n, width, bits) = (10, 16, 2);
+    let evals: Vec<Goldilocks> = random_vec((1 << log_n) * width, 600);
+    let lde = fast
+        .coset_lde_batch(&evals, width, bits, Goldilocks::coset_shift())
+        .unwrap();
+    for c in 0..width {
+        let col: Vec<P2> = evals
+            .iter()
+            .skip(c)
+            .step_by(width)
+            .map(|&x| x.into())
+            .collect();
+        let theirs = PolynomialValues::new(col).lde_onto_coset(bits);
+        let ours: Vec<Goldilocks> = lde.iter().skip(c).step_by(width).copied().collect();
+        let theirs: Vec<Goldilocks> = theirs.values.into_iter().map(Goldilocks::from).collect();
+        assert_eq!(ours, theirs, "column {c}");
+    }
+}

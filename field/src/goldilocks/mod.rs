@@ -11,6 +11,8 @@ use core::fmt;
 use core::hash::{Hash, Hasher};
 use core::ops::{Add, Mul, Neg, Sub};
 
+use core::hint::select_unpredictable;
+
 use num_bigint::BigUint;
 use rand::Rng;
 
@@ -70,7 +72,7 @@ impl Goldilocks {
 
     /// `n mod p` for a 128-bit integer.
     #[inline]
-    pub const fn from_u128(n: u128) -> Self {
+    pub fn from_u128(n: u128) -> Self {
         Self(reduce128(n))
     }
 
@@ -82,9 +84,10 @@ impl Goldilocks {
         Self(reduce128(sum)) - Self((carry as u64) << 32)
     }
 
+    /// Multiplication usable in constant evaluation (the root table).
     #[inline]
     const fn const_mul(self, rhs: Self) -> Self {
-        Self(reduce128(self.0 as u128 * rhs.0 as u128))
+        Self(reduce128_const(self.0 as u128 * rhs.0 as u128))
     }
 
     /// Multiplication by a small constant (the extension's `W = 7`): one reduction of 96 bits.
@@ -103,17 +106,17 @@ impl Goldilocks {
 
 /// Reduces `x_lo + 2^64·x_hi` (x_hi < 2^32) to a u64 congruent mod p.
 #[inline(always)]
-const fn reduce96(x_lo: u64, x_hi: u32) -> u64 {
+fn reduce96(x_lo: u64, x_hi: u32) -> u64 {
     // 2^64 ≡ ε, and x_hi·ε < 2^64.
     let t1 = x_hi as u64 * EPSILON;
     let (res, carry) = x_lo.overflowing_add(t1);
     // A carry stands for 2^64 ≡ ε; res < t1 then, so adding ε cannot overflow.
-    res.wrapping_add(EPSILON * carry as u64)
+    res.wrapping_add(select_unpredictable(carry, EPSILON, 0))
 }
 
-/// Reduces a 128-bit integer to a u64 congruent mod p (not necessarily below p).
+/// `x ≡ res + carry·2^64 (mod p)`: the reduction up to its final, data-dependent correction.
 #[inline(always)]
-const fn reduce128(x: u128) -> u64 {
+const fn reduce128_split(x: u128) -> (u64, bool) {
     let x_lo = x as u64;
     let x_hi = (x >> 64) as u64;
     // x = x_lo + 2^64·x_hi_lo + 2^96·x_hi_hi, with 2^64 ≡ ε and 2^96 ≡ −1.
@@ -130,7 +133,21 @@ const fn reduce128(x: u128) -> u64 {
     // x_hi_hi by itself) so LLVM emits shl + sub, two cycles, rather than a three-cycle imul on
     // the multiplication's dependency chain.
     let t1 = (x_hi << 32) - x_hi_lo;
-    let (res, carry) = t0.overflowing_add(t1);
+    t0.overflowing_add(t1)
+}
+
+/// Reduces a 128-bit integer to a u64 congruent mod p (not necessarily below p).
+#[inline(always)]
+fn reduce128(x: u128) -> u64 {
+    let (res, carry) = reduce128_split(x);
+    // The carry is data-dependent (about half of random products): a cmov, never a branch,
+    // which LLVM would otherwise pick in some loops (the NTT's butterflies).
+    res.wrapping_add(select_unpredictable(carry, EPSILON, 0))
+}
+
+/// `reduce128` for constant evaluation (`select_unpredictable` is not const).
+const fn reduce128_const(x: u128) -> u64 {
+    let (res, carry) = reduce128_split(x);
     res.wrapping_add(EPSILON * carry as u64)
 }
 
@@ -204,7 +221,8 @@ impl Add for Goldilocks {
     #[inline]
     fn add(self, rhs: Self) -> Self {
         let (sum, over) = self.0.overflowing_add(rhs.0);
-        let (mut sum, over) = sum.overflowing_add(EPSILON * over as u64);
+        // Random operands overflow half the time: a cmov, never a branch.
+        let (mut sum, over) = sum.overflowing_add(select_unpredictable(over, EPSILON, 0));
         if over {
             // Only when both inputs are non-canonical; the sum is then small.
             core::hint::cold_path();
@@ -220,7 +238,7 @@ impl Sub for Goldilocks {
     #[inline]
     fn sub(self, rhs: Self) -> Self {
         let (diff, under) = self.0.overflowing_sub(rhs.0);
-        let (mut diff, under) = diff.overflowing_sub(EPSILON * under as u64);
+        let (mut diff, under) = diff.overflowing_sub(select_unpredictable(under, EPSILON, 0));
         if under {
             // Only when rhs is non-canonical and self is tiny; the difference is then large.
             core::hint::cold_path();
@@ -245,7 +263,7 @@ impl Mul for Goldilocks {
 
     #[inline]
     fn mul(self, rhs: Self) -> Self {
-        self.const_mul(rhs)
+        Self(reduce128(self.0 as u128 * rhs.0 as u128))
     }
 }
 

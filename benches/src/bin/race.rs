@@ -1,19 +1,21 @@
-//! Field arithmetic, carbide against its peers, interleaved: each round runs every contender
-//! of a race for one short burst (alternating the order), so a noisy neighbour slows both
-//! sides of the same round. Reports each contender's median time and the median over rounds
-//! of the per-round ratio peer/carbide (above 1: carbide is faster), with its quartiles.
+//! carbide against its peers, interleaved: each round runs every contender of a race for one
+//! short burst (alternating the order), so a noisy neighbour slows both sides of the same
+//! round. Reports each contender's median time and the median over rounds of the per-round
+//! ratio peer/carbide (above 1: carbide is faster), with its quartiles.
 //!
-//! usage: field-race [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE]
+//! usage: race [--suite field|ntt] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE]
 
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use carbide_benches::{Contender, field_races};
+use carbide_benches::{Contender, Race, field_races, ntt_races};
 use serde_json::json;
 
 struct Args {
+    suite: fn() -> Vec<Race>,
+    suite_name: &'static str,
     rounds: usize,
     burst_ms: f64,
     filter: Option<String>,
@@ -22,6 +24,8 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
+        suite: field_races,
+        suite_name: "field",
         rounds: 31,
         burst_ms: 20.0,
         filter: None,
@@ -43,11 +47,16 @@ fn parse_args() -> Result<Args, String> {
                     return Err("--burst-ms must be positive".into());
                 }
             }
+            "--suite" => match value()?.as_str() {
+                "field" => (args.suite, args.suite_name) = (field_races, "field"),
+                "ntt" => (args.suite, args.suite_name) = (ntt_races, "ntt"),
+                other => return Err(format!("unknown suite {other:?} (field or ntt)")),
+            },
             "--filter" => args.filter = Some(value()?),
             "--json" => args.json = Some(PathBuf::from(value()?)),
             "-h" | "--help" => {
                 return Err(
-                    "usage: field-race [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE]"
+                    "usage: race [--suite field|ntt] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE]"
                         .into(),
                 );
             }
@@ -102,7 +111,7 @@ fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("field-race: {e}");
+            eprintln!("race: {e}");
             return ExitCode::from(2);
         }
     };
@@ -112,7 +121,7 @@ fn main() -> ExitCode {
         "| race | contender | median per run | per element | peer / carbide: median [p25, p75] |"
     );
     println!("|---|---|---|---|---|");
-    for mut race in field_races() {
+    for mut race in (args.suite)() {
         if args
             .filter
             .as_ref()
@@ -192,7 +201,8 @@ fn main() -> ExitCode {
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
         let doc = json!({
-            "tool": "field-race",
+            "tool": "race",
+            "suite": args.suite_name,
             "commit": commit,
             "threads": std::thread::available_parallelism().map(|n| n.get()).ok(),
             "rounds": args.rounds,
@@ -217,7 +227,7 @@ fn main() -> ExitCode {
         match written {
             Ok(()) => println!("\nwrote {}", path.display()),
             Err(e) => {
-                eprintln!("field-race: cannot write {}: {e}", path.display());
+                eprintln!("race: cannot write {}: {e}", path.display());
                 return ExitCode::FAILURE;
             }
         }
