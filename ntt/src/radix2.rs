@@ -123,6 +123,136 @@ fn stage_parallel<F: Field>(values: &mut [F], width: usize, s: usize, log_n: usi
     });
 }
 
+/// One radix-2² butterfly: stages s and s+1 on rows j, j+h, j+2h, j+3h while in registers.
+#[inline(always)]
+fn bf4<F: Field>(a: &mut F, b: &mut F, c: &mut F, d: &mut F, t1: F, t2: F, t3: F) {
+    let (x1, x3) = (*b * t1, *d * t1);
+    let (y0, y1, y2, y3) = (*a + x1, *a - x1, *c + x3, *c - x3);
+    let (z2, z3) = (y2 * t2, y3 * t3);
+    *a = y0 + z2;
+    *c = y0 - z2;
+    *b = y1 + z3;
+    *d = y1 - z3;
+}
+
+/// Stages s and s+1 fused over four quarter-blocks of h = 2^(s−1) rows each: one pass over
+/// memory instead of two. Row k of each quarter is pair index j = first + k; stage s uses
+/// ω_(2h)^j = tw[j·stride], stage s+1 ω_(4h)^j and ω_(4h)^(j+h) = tw[j·stride/2 (+ n/4)].
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn butterflies4<F: Field>(
+    quarters: [&mut [F]; 4],
+    width: usize,
+    tw: &[F],
+    first: usize,
+    stride: usize,
+    n_quarter: usize,
+) {
+    let [q0, q1, q2, q3] = quarters;
+    let half_stride = stride / 2;
+    let twiddles = |j: usize| {
+        let t2 = tw[j * half_stride];
+        (tw[j * stride], t2, tw[j * half_stride + n_quarter])
+    };
+    if width == 1 {
+        let rows = q0
+            .iter_mut()
+            .zip(q1.iter_mut())
+            .zip(q2.iter_mut())
+            .zip(q3.iter_mut());
+        for (k, (((a, b), c), d)) in rows.enumerate() {
+            let (t1, t2, t3) = twiddles(first + k);
+            bf4(a, b, c, d, t1, t2, t3);
+        }
+        return;
+    }
+    let rows = q0
+        .chunks_exact_mut(width)
+        .zip(q1.chunks_exact_mut(width))
+        .zip(q2.chunks_exact_mut(width))
+        .zip(q3.chunks_exact_mut(width));
+    for (k, (((r0, r1), r2), r3)) in rows.enumerate() {
+        let (t1, t2, t3) = twiddles(first + k);
+        let cols = r0
+            .iter_mut()
+            .zip(r1.iter_mut())
+            .zip(r2.iter_mut())
+            .zip(r3.iter_mut());
+        for (((a, b), c), d) in cols {
+            bf4(a, b, c, d, t1, t2, t3);
+        }
+    }
+}
+
+/// Splits a block of 4h rows into its four quarters.
+fn quarters<F>(block: &mut [F], quarter_len: usize) -> [&mut [F]; 4] {
+    let (q0, rest) = block.split_at_mut(quarter_len);
+    let (q1, rest) = rest.split_at_mut(quarter_len);
+    let (q2, q3) = rest.split_at_mut(quarter_len);
+    [q0, q1, q2, q3]
+}
+
+/// Stages s and s+1 over a slice holding whole blocks of 2^(s+1) rows.
+fn stage_pair_serial<F: Field>(values: &mut [F], width: usize, s: usize, log_n: usize, tw: &[F]) {
+    let h = 1usize << (s - 1);
+    let (stride, n_quarter) = (1 << (log_n - s), 1 << (log_n - 2));
+    for block in values.chunks_mut(4 * h * width) {
+        butterflies4(quarters(block, h * width), width, tw, 0, stride, n_quarter);
+    }
+}
+
+/// Stages s and s+1 over the whole batch, each block's rows split across threads.
+#[cfg(feature = "parallel")]
+fn stage_pair_parallel<F: Field>(values: &mut [F], width: usize, s: usize, log_n: usize, tw: &[F]) {
+    let h = 1usize << (s - 1);
+    let (stride, n_quarter) = (1 << (log_n - s), 1 << (log_n - 2));
+    let rows_per_task = MIN_PAIRS_PER_TASK.div_ceil(width).clamp(1, h);
+    let task = rows_per_task * width;
+    values.par_chunks_mut(4 * h * width).for_each(|block| {
+        let [q0, q1, q2, q3] = quarters(block, h * width);
+        q0.par_chunks_mut(task)
+            .zip(q1.par_chunks_mut(task))
+            .zip(q2.par_chunks_mut(task))
+            .zip(q3.par_chunks_mut(task))
+            .enumerate()
+            .for_each(|(t, (((a, b), c), d))| {
+                butterflies4(
+                    [a, b, c, d],
+                    width,
+                    tw,
+                    t * rows_per_task,
+                    stride,
+                    n_quarter,
+                )
+            });
+    });
+}
+
+/// Stages `from..=to`, two at a time where possible.
+fn run_stages<F: Field>(
+    values: &mut [F],
+    width: usize,
+    from: usize,
+    to: usize,
+    log_n: usize,
+    tw: &[F],
+    parallel: bool,
+) {
+    let mut s = from;
+    while s <= to {
+        let pair = s < to;
+        match (pair, parallel) {
+            #[cfg(feature = "parallel")]
+            (true, true) => stage_pair_parallel(values, width, s, log_n, tw),
+            #[cfg(feature = "parallel")]
+            (false, true) => stage_parallel(values, width, s, log_n, tw),
+            (true, _) => stage_pair_serial(values, width, s, log_n, tw),
+            (false, _) => stage_serial(values, width, s, log_n, tw),
+        }
+        s += if pair { 2 } else { 1 };
+    }
+}
+
 impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
     fn ntt_batch(&self, values: &mut [F], width: usize) -> Result<(), NttError> {
         let log_n = log_rows::<F>(values.len(), width)?;
@@ -137,21 +267,22 @@ impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
         let block_rows = 1 << local_stages;
         let in_block = |block: &mut [F]| {
             first_stage(block, width);
-            for s in 2..=local_stages {
-                stage_serial(block, width, s, log_n, &tw);
-            }
+            run_stages(block, width, 2, local_stages, log_n, &tw, false);
         };
         #[cfg(feature = "parallel")]
         values.par_chunks_mut(block_rows * width).for_each(in_block);
         #[cfg(not(feature = "parallel"))]
         values.chunks_mut(block_rows * width).for_each(in_block);
 
-        for s in local_stages + 1..=log_n {
-            #[cfg(feature = "parallel")]
-            stage_parallel(values, width, s, log_n, &tw);
-            #[cfg(not(feature = "parallel"))]
-            stage_serial(values, width, s, log_n, &tw);
-        }
+        run_stages(
+            values,
+            width,
+            local_stages + 1,
+            log_n,
+            log_n,
+            &tw,
+            cfg!(feature = "parallel"),
+        );
         Ok(())
     }
 }
