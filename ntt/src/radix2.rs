@@ -126,13 +126,25 @@ fn stage_parallel<F: Field>(values: &mut [F], width: usize, s: usize, log_n: usi
 /// One radix-2² butterfly: stages s and s+1 on rows j, j+h, j+2h, j+3h while in registers.
 #[inline(always)]
 fn bf4<F: Field>(a: &mut F, b: &mut F, c: &mut F, d: &mut F, t1: F, t2: F, t3: F) {
-    let (x1, x3) = (*b * t1, *d * t1);
+    let [x1, x3] = mul_pairs([(*b, t1), (*d, t1)]);
     let (y0, y1, y2, y3) = (*a + x1, *a - x1, *c + x3, *c - x3);
-    let (z2, z3) = (y2 * t2, y3 * t3);
+    let [z2, z3] = mul_pairs([(y2, t2), (y3, t3)]);
     *a = y0 + z2;
     *c = y0 - z2;
     *b = y1 + z3;
     *d = y1 - z3;
+}
+
+/// Two products from one multiplication call site in a loop: LLVM inlines a large field
+/// multiplication (arkworks' 4-limb Montgomery) at one site and then unrolls, where four
+/// separate sites in `bf4` would exceed its inlining budget and become calls.
+#[inline(always)]
+fn mul_pairs<F: Field>(pairs: [(F, F); 2]) -> [F; 2] {
+    let mut out = [F::ZERO; 2];
+    for (o, (x, t)) in out.iter_mut().zip(pairs) {
+        *o = x * t;
+    }
+    out
 }
 
 /// Stages s and s+1 fused over four quarter-blocks of h = 2^(s−1) rows each: one pass over
