@@ -31,11 +31,6 @@ mod plonky2_compat;
 pub mod reference;
 mod traits;
 
-/// The README's Rust snippets, compiled and run as doc tests so they stay true.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
-
 pub use batch::{
     montgomery_batch_inverse, montgomery_batch_inverse_in_place, par_batch_inverse,
     par_batch_inverse_in_place,
