@@ -22,6 +22,26 @@ fn eval_columns<F: Field>(coeffs: &[F], width: usize, x: F) -> Vec<F> {
     acc
 }
 
+/// Row i of `got` holds the columns of `coeffs` evaluated at shift·ω^i, ω of order 2^log_size.
+fn assert_coset_evaluations<F: TwoAdicField>(
+    got: &[F],
+    coeffs: &[F],
+    width: usize,
+    shift: F,
+    log_size: usize,
+) {
+    assert_eq!(got.len(), width << log_size);
+    let omega = F::two_adic_generator(log_size).unwrap();
+    for (i, row) in got.chunks(width).enumerate() {
+        let x = shift * omega.exp_u64(i as u64);
+        assert_eq!(
+            row,
+            eval_columns(coeffs, width, x),
+            "row {i} of 2^{log_size}"
+        );
+    }
+}
+
 fn matches_naive<F: TwoAdicField>(max_log: usize) {
     let fast = Radix2Dit::<F>::new();
     for log_n in 0..=max_log {
@@ -84,17 +104,9 @@ fn coset_and_lde_match_evaluation<F: TwoAdicField>() {
         let width = 3;
         let coeffs: Vec<F> = random_vec(n * width, 200 + log_n as u64);
         // Coset NTT: row i = P(shift·ω^i).
-        let omega = F::two_adic_generator(log_n).unwrap();
         let mut v = coeffs.clone();
         fast.coset_ntt_batch(&mut v, width, shift).unwrap();
-        for (i, row) in v.chunks(width).enumerate() {
-            let x = shift * omega.exp_u64(i as u64);
-            assert_eq!(
-                row,
-                eval_columns(&coeffs, width, x),
-                "coset row {i} of 2^{log_n}"
-            );
-        }
+        assert_coset_evaluations(&v, &coeffs, width, shift, log_n);
         fast.coset_intt_batch(&mut v, width, shift).unwrap();
         assert_eq!(v, coeffs, "coset round trip 2^{log_n}");
 
@@ -104,15 +116,7 @@ fn coset_and_lde_match_evaluation<F: TwoAdicField>() {
             fast.ntt_batch(&mut evals, width).unwrap();
             let lde = fast.coset_lde_batch(&evals, width, bits, shift).unwrap();
             assert_eq!(lde.len(), (n * width) << bits);
-            let big_omega = F::two_adic_generator(log_n + bits).unwrap();
-            for (i, row) in lde.chunks(width).enumerate() {
-                let x = shift * big_omega.exp_u64(i as u64);
-                assert_eq!(
-                    row,
-                    eval_columns(&coeffs, width, x),
-                    "lde row {i}, 2^{log_n}<<{bits}"
-                );
-            }
+            assert_coset_evaluations(&lde, &coeffs, width, shift, log_n + bits);
         }
     }
 }
