@@ -34,8 +34,7 @@ pub(crate) fn reverse_rows_tail<F: Copy>(values: &mut [F], width: usize) {
     let rows = values.len() / width;
     let (mut i, mut j) = (1, rows.saturating_sub(1));
     while i < j {
-        let (lo, hi) = values.split_at_mut(j * width);
-        lo[i * width..(i + 1) * width].swap_with_slice(&mut hi[..width]);
+        swap_rows(values, width, i, j);
         i += 1;
         j -= 1;
     }
