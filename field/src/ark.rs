@@ -89,13 +89,11 @@ impl<P: FpConfig<N>, const N: usize> CanonicalEncoding for Fp<P, N> {
     }
 
     fn from_canonical_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let field = crate::error::type_label::<Self>();
         if bytes.len() != Self::ENCODED_LEN {
-            return Err(DecodeError::WrongLength {
-                field,
-                expected: Self::ENCODED_LEN,
-                actual: bytes.len(),
-            });
+            return Err(DecodeError::wrong_length::<Self>(
+                Self::ENCODED_LEN,
+                bytes.len(),
+            ));
         }
         let mut limbs = [0u64; N];
         for (limb, chunk) in limbs.iter_mut().zip(bytes.chunks_exact(8)) {
@@ -104,6 +102,6 @@ impl<P: FpConfig<N>, const N: usize> CanonicalEncoding for Fp<P, N> {
             *limb = u64::from_le_bytes(word);
         }
         // from_bigint refuses integers ≥ p.
-        Self::from_bigint(ark_ff::BigInt(limbs)).ok_or(DecodeError::NonCanonical { field })
+        Self::from_bigint(ark_ff::BigInt(limbs)).ok_or_else(DecodeError::non_canonical::<Self>)
     }
 }

@@ -41,11 +41,7 @@ pub fn encode_slice<T: CanonicalEncoding>(values: &[T]) -> Vec<u8> {
 /// the first invalid element is reported with its index.
 pub fn decode_slice<T: CanonicalEncoding>(bytes: &[u8]) -> Result<Vec<T>, DecodeError> {
     if T::ENCODED_LEN == 0 || !bytes.len().is_multiple_of(T::ENCODED_LEN) {
-        return Err(DecodeError::WrongLength {
-            field: crate::error::type_label::<T>(),
-            expected: T::ENCODED_LEN,
-            actual: bytes.len(),
-        });
+        return Err(DecodeError::wrong_length::<T>(T::ENCODED_LEN, bytes.len()));
     }
     bytes
         .chunks_exact(T::ENCODED_LEN)
@@ -59,14 +55,6 @@ pub fn decode_slice<T: CanonicalEncoding>(bytes: &[u8]) -> Result<Vec<T>, Decode
         .collect()
 }
 
-fn wrong_length<T>(expected: usize, actual: usize) -> DecodeError {
-    DecodeError::WrongLength {
-        field: crate::error::type_label::<T>(),
-        expected,
-        actual,
-    }
-}
-
 /// Eight little-endian bytes of the canonical value.
 impl CanonicalEncoding for Goldilocks {
     const ENCODED_LEN: usize = 8;
@@ -78,7 +66,7 @@ impl CanonicalEncoding for Goldilocks {
     fn from_canonical_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
         let word: [u8; 8] = bytes
             .try_into()
-            .map_err(|_| wrong_length::<Self>(8, bytes.len()))?;
+            .map_err(|_| DecodeError::wrong_length::<Self>(8, bytes.len()))?;
         Goldilocks::try_from_canonical(u64::from_le_bytes(word))
     }
 }
@@ -94,7 +82,7 @@ impl CanonicalEncoding for GoldilocksExt2 {
 
     fn from_canonical_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
         if bytes.len() != 16 {
-            return Err(wrong_length::<Self>(16, bytes.len()));
+            return Err(DecodeError::wrong_length::<Self>(16, bytes.len()));
         }
         let a0 = Goldilocks::from_canonical_bytes(&bytes[..8])?;
         let a1 = Goldilocks::from_canonical_bytes(&bytes[8..])?;
@@ -108,9 +96,7 @@ impl Goldilocks {
         if n < Self::ORDER {
             Ok(Self::new(n))
         } else {
-            Err(DecodeError::NonCanonical {
-                field: crate::error::type_label::<Self>(),
-            })
+            Err(DecodeError::non_canonical::<Self>())
         }
     }
 }
@@ -202,7 +188,7 @@ pub mod serde_canonical {
             while let Some(b) = seq.next_element::<u8>()? {
                 if bytes.len() == T::ENCODED_LEN {
                     // Refuse before reading an unbounded sequence into memory.
-                    return Err(de::Error::custom(wrong_length::<T>(
+                    return Err(de::Error::custom(DecodeError::wrong_length::<T>(
                         T::ENCODED_LEN,
                         T::ENCODED_LEN + 1,
                     )));

@@ -60,6 +60,24 @@ pub enum DecodeError {
     },
 }
 
+impl DecodeError {
+    /// `T`'s encoding needs `expected` bytes, `actual` were given.
+    pub(crate) fn wrong_length<T: ?Sized>(expected: usize, actual: usize) -> Self {
+        Self::WrongLength {
+            field: type_label::<T>(),
+            expected,
+            actual,
+        }
+    }
+
+    /// The bytes hold a value ≥ `T`'s modulus.
+    pub(crate) fn non_canonical<T: ?Sized>() -> Self {
+        Self::NonCanonical {
+            field: type_label::<T>(),
+        }
+    }
+}
+
 /// `T`'s name without module paths, for error messages: `Goldilocks`,
 /// `Fp<MontBackend<FrConfig, 4>, 4>`.
 pub(crate) fn type_label<T: ?Sized>() -> String {
