@@ -10,6 +10,7 @@ use crate::error::{DecodeError, FieldError};
 use crate::traits::{Field, PrimeField, TwoAdicField};
 
 impl<P: FpConfig<N>, const N: usize> Field for Fp<P, N> {
+    type Packing = Self;
     const ZERO: Self = <Self as ark_ff::AdditiveGroup>::ZERO;
     const ONE: Self = <Self as ark_ff::Field>::ONE;
 

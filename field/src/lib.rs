@@ -26,6 +26,7 @@ mod codec;
 mod error;
 mod goldilocks;
 mod macros;
+mod packed;
 #[cfg(feature = "plonky2")]
 mod plonky2_compat;
 pub mod reference;
@@ -37,5 +38,6 @@ pub use batch::{
 };
 pub use codec::{CanonicalEncoding, decode_slice, encode_slice, serde_canonical};
 pub use error::{DecodeError, FieldError};
-pub use goldilocks::{Goldilocks, GoldilocksExt2};
+pub use goldilocks::{Goldilocks, GoldilocksExt2, PackedGoldilocks, simd_level};
+pub use packed::PackedField;
 pub use traits::{ExtensionField, Field, Powers, PrimeField, PrimeField64, TwoAdicField};

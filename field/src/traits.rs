@@ -7,6 +7,7 @@ use num_bigint::BigUint;
 use rand::Rng;
 
 use crate::codec::CanonicalEncoding;
+use crate::packed::PackedField;
 use crate::error::FieldError;
 
 /// A finite field.
@@ -39,6 +40,10 @@ pub trait Field:
     + Product
     + CanonicalEncoding
 {
+    /// Several elements operated on lane by lane (SIMD); `Self` where there is no vector
+    /// implementation.
+    type Packing: PackedField<Scalar = Self>;
+
     /// The additive identity.
     const ZERO: Self;
     /// The multiplicative identity.

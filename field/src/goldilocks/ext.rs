@@ -153,6 +153,7 @@ crate::macros::assign_ops!(GoldilocksExt2, Goldilocks);
 crate::macros::sum_product!(GoldilocksExt2);
 
 impl Field for GoldilocksExt2 {
+    type Packing = Self;
     const ZERO: Self = Self([Goldilocks::ZERO; 2]);
     const ONE: Self = Self([Goldilocks::ONE, Goldilocks::ZERO]);
 

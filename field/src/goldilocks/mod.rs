@@ -6,6 +6,7 @@
 //! encoding all go through the canonical value, so the difference is invisible to callers.
 
 mod ext;
+mod packed;
 
 use core::fmt;
 use core::hash::{Hash, Hasher};
@@ -17,6 +18,7 @@ use num_bigint::BigUint;
 use rand::Rng;
 
 pub use ext::GoldilocksExt2;
+pub use packed::{PackedGoldilocks, simd_level};
 
 use crate::error::FieldError;
 use crate::traits::{Field, PrimeField, PrimeField64, TwoAdicField};
@@ -272,6 +274,7 @@ crate::macros::assign_ops!(Goldilocks, Goldilocks);
 crate::macros::sum_product!(Goldilocks);
 
 impl Field for Goldilocks {
+    type Packing = PackedGoldilocks;
     const ZERO: Self = Self(0);
     const ONE: Self = Self(1);
 

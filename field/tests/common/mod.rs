@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 
 use carbide_field::reference::{PrimeRef, QuadraticRef, to_big};
 use carbide_field::{
-    ExtensionField, Field, Goldilocks, GoldilocksExt2, PrimeField, decode_slice, encode_slice,
+    ExtensionField, Field, Goldilocks, GoldilocksExt2, PackedField, PrimeField, decode_slice, encode_slice,
     par_batch_inverse_in_place,
 };
 use num_bigint::BigUint;
@@ -401,6 +401,49 @@ pub fn diff_ext2(a: GoldilocksExt2, b: GoldilocksExt2, e: u64) {
     );
 }
 
+/// `F::Packing` lane by lane equals the scalar operations, inside `vectorized` (SIMD) and
+/// outside it, on every pair of edge values and on random (also non-canonical) inputs.
+pub fn check_packing<F: TestField>() {
+    let w = <F::Packing as PackedField>::WIDTH;
+    let mut xs = F::edge_values();
+    let mut r = rng(9);
+    xs.extend((0..64).map(|_| F::sample_repr(&mut r)));
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for &x in &xs {
+        for &y in &xs {
+            a.push(x);
+            b.push(y);
+        }
+    }
+    let len = a.len() / w * w;
+    let lanes = |v: &[F], f: fn(F::Packing, F::Packing) -> F::Packing| -> Vec<F> {
+        let mut out = vec![F::ZERO; len];
+        for ((o, x), y) in out.chunks_exact_mut(w).zip(v.chunks_exact(w)).zip(b.chunks_exact(w)) {
+            f(F::Packing::load(x), F::Packing::load(y)).store(o);
+        }
+        out
+    };
+    type Op<P> = fn(P, P) -> P;
+    let ops: [(&str, Op<F::Packing>, fn(F, F) -> F); 3] = [
+        ("add", |x, y| x + y, |x, y| x + y),
+        ("sub", |x, y| x - y, |x, y| x - y),
+        ("mul", |x, y| x * y, |x, y| x * y),
+    ];
+    for (name, packed, scalar) in ops {
+        let expect: Vec<F> = a[..len].iter().zip(&b).map(|(&x, &y)| scalar(x, y)).collect();
+        let simd = F::Packing::vectorized(|| lanes(&a, packed));
+        assert!(expect == simd, "{name}: packed (vectorized) differs from scalar");
+        assert!(expect == lanes(&a, packed), "{name}: packed differs from scalar");
+    }
+    let x = F::sample_repr(&mut r);
+    let mut out = vec![F::ZERO; w];
+    F::Packing::broadcast(x).store(&mut out);
+    assert!(out.iter().all(|&o| o == x), "broadcast");
+    let p = F::Packing::from_fn(|i| F::from_u64(i as u64));
+    p.store(&mut out);
+    assert!(out.iter().enumerate().all(|(i, &o)| o == F::from_u64(i as u64)), "from_fn");
+}
+
 /// Stamps out the generic suite for one field.
 #[macro_export]
 macro_rules! field_suite {
@@ -452,6 +495,11 @@ macro_rules! field_suite {
             #[test]
             fn batch_inverse_matches_single() {
                 check_batch_inverse::<F>(5000);
+            }
+
+            #[test]
+            fn packing_matches_scalar() {
+                check_packing::<F>();
             }
 
             #[test]

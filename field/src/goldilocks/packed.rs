@@ -1,0 +1,131 @@
+//! Eight Goldilocks lanes in the shape LLVM vectorizes: u64 lanes, products from 32-bit
+//! halves (`vpmuludq`), carries from comparisons, corrections by select. Every operation
+//! computes exactly the u64 the scalar one does, so packed and scalar code agree bit for bit.
+
+use core::ops::{Add, Mul, Sub};
+use std::sync::OnceLock;
+
+use super::{EPSILON, Goldilocks};
+use crate::packed::PackedField;
+
+/// Lanes per vector: one AVX-512 register, two AVX2 registers.
+const LANES: usize = 8;
+const LO32: u64 = 0xffff_ffff;
+
+/// Eight Goldilocks elements, lane by lane.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PackedGoldilocks(pub [Goldilocks; LANES]);
+
+#[inline(always)]
+fn select(c: bool, x: u64) -> u64 {
+    // A mask rather than a branch, so the lane loop stays straight-line.
+    x & (c as u64).wrapping_neg()
+}
+
+#[inline(always)]
+fn add_lane(a: u64, b: u64) -> u64 {
+    let (sum, over) = a.overflowing_add(b);
+    let (sum, over) = sum.overflowing_add(select(over, EPSILON));
+    sum.wrapping_add(select(over, EPSILON))
+}
+
+#[inline(always)]
+fn sub_lane(a: u64, b: u64) -> u64 {
+    let (diff, under) = a.overflowing_sub(b);
+    let (diff, under) = diff.overflowing_sub(select(under, EPSILON));
+    diff.wrapping_sub(select(under, EPSILON))
+}
+
+#[inline(always)]
+fn mul_lane(a: u64, b: u64) -> u64 {
+    // The 128-bit product from four 32×32 → 64 products.
+    let (a0, a1, b0, b1) = (a & LO32, a >> 32, b & LO32, b >> 32);
+    let (ll, lh, hl, hh) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    let mid = (ll >> 32) + (lh & LO32) + (hl & LO32);
+    let lo = (ll & LO32) | (mid << 32);
+    let hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    // The scalar reduction (see `reduce128_split`): 2^64 ≡ ε, 2^96 ≡ −1.
+    let (hi_hi, hi_lo) = (hi >> 32, hi & LO32);
+    let (t0, borrow) = lo.overflowing_sub(hi_hi);
+    let t0 = t0.wrapping_sub(select(borrow, EPSILON));
+    let t1 = (hi << 32) - hi_lo;
+    let (res, carry) = t0.overflowing_add(t1);
+    res.wrapping_add(select(carry, EPSILON))
+}
+
+macro_rules! lanewise {
+    ($trait:ident, $method:ident, $lane:ident) => {
+        impl $trait for PackedGoldilocks {
+            type Output = Self;
+
+            #[inline(always)]
+            fn $method(self, rhs: Self) -> Self {
+                Self(core::array::from_fn(|i| {
+                    Goldilocks($lane(self.0[i].0, rhs.0[i].0))
+                }))
+            }
+        }
+    };
+}
+
+lanewise!(Add, add, add_lane);
+lanewise!(Sub, sub, sub_lane);
+lanewise!(Mul, mul, mul_lane);
+
+/// The instruction set found at first use; `CARBIDE_SIMD=off` forces the scalar build of the
+/// same code (to compare against, or to rule SIMD out).
+fn arch() -> pulp::Arch {
+    static ARCH: OnceLock<pulp::Arch> = OnceLock::new();
+    *ARCH.get_or_init(|| match std::env::var("CARBIDE_SIMD").as_deref() {
+        #[cfg(target_arch = "x86_64")]
+        Ok("off" | "0" | "scalar") => pulp::Arch::Scalar,
+        _ => pulp::Arch::new(),
+    })
+}
+
+impl PackedField for PackedGoldilocks {
+    type Scalar = Goldilocks;
+    const WIDTH: usize = LANES;
+
+    #[inline(always)]
+    fn broadcast(x: Goldilocks) -> Self {
+        Self([x; LANES])
+    }
+
+    #[inline(always)]
+    fn from_fn(f: impl FnMut(usize) -> Goldilocks) -> Self {
+        Self(core::array::from_fn(f))
+    }
+
+    #[inline(always)]
+    fn load(slice: &[Goldilocks]) -> Self {
+        let lanes = &slice[..LANES];
+        Self(core::array::from_fn(|i| lanes[i]))
+    }
+
+    #[inline(always)]
+    fn store(self, slice: &mut [Goldilocks]) {
+        slice[..LANES].copy_from_slice(&self.0);
+    }
+
+    #[inline(always)]
+    fn vectorized<R>(f: impl FnOnce() -> R) -> R {
+        arch().dispatch(f)
+    }
+}
+
+/// The instruction set packed Goldilocks code runs with: `"avx512"`, `"avx2"` or `"scalar"`
+/// (for benchmark reports).
+pub fn simd_level() -> &'static str {
+    #[cfg(target_arch = "x86_64")]
+    return match arch() {
+        pulp::Arch::V4(_) => "avx512",
+        pulp::Arch::V3(_) => "avx2",
+        _ => "scalar",
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = arch();
+        "portable"
+    }
+}
