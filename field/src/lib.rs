@@ -39,5 +39,5 @@ pub use batch::{
 pub use codec::{CanonicalEncoding, decode_slice, encode_slice, serde_canonical};
 pub use error::{DecodeError, FieldError};
 pub use goldilocks::{Goldilocks, GoldilocksExt2, PackedGoldilocks, simd_level};
-pub use packed::PackedField;
+pub use packed::{Kernel, PackedField};
 pub use traits::{ExtensionField, Field, Powers, PrimeField, PrimeField64, TwoAdicField};

@@ -39,11 +39,31 @@ pub trait PackedField:
     /// If `slice` is shorter than `WIDTH`.
     fn store(self, slice: &mut [Self::Scalar]);
 
-    /// Runs `f` compiled for the widest vector instructions this CPU has, so lane loops over
-    /// this packing inside `f` (inlined into it) become SIMD. The default just calls `f`.
+    /// Runs `kernel` compiled for the widest vector instructions this CPU has, so lane loops
+    /// over this packing inside it become SIMD. The default just runs it.
     #[inline(always)]
-    fn vectorized<R>(f: impl FnOnce() -> R) -> R {
-        f()
+    fn vectorized<K: Kernel>(kernel: K) -> K::Output {
+        kernel.run()
+    }
+}
+
+/// A computation for [`PackedField::vectorized`]. Implement it on a struct holding the
+/// arguments, with `run` marked `#[inline(always)]` (as are the functions it calls): `run` is
+/// then compiled inside the vector-enabled function. A closure also works, but once it grows
+/// large LLVM compiles it on its own, without the vector instructions.
+pub trait Kernel {
+    /// What the computation returns.
+    type Output;
+    /// The computation.
+    fn run(self) -> Self::Output;
+}
+
+impl<R, C: FnOnce() -> R> Kernel for C {
+    type Output = R;
+
+    #[inline(always)]
+    fn run(self) -> R {
+        self()
     }
 }
 

@@ -7,8 +7,8 @@ use num_bigint::BigUint;
 use rand::Rng;
 
 use crate::codec::CanonicalEncoding;
-use crate::packed::PackedField;
 use crate::error::FieldError;
+use crate::packed::PackedField;
 
 /// A finite field.
 ///

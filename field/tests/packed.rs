@@ -9,15 +9,30 @@ use rand_chacha::ChaCha8Rng;
 /// Raw values at every carry and borrow boundary, canonical and not.
 fn raw_edges() -> Vec<u64> {
     let p = Goldilocks::ORDER;
-    let mut v = vec![0, 1, 2, 0xffff_ffff, 0x1_0000_0000, 0x1_0000_0001, 1 << 63, (1 << 63) - 1];
+    let mut v = vec![
+        0,
+        1,
+        2,
+        0xffff_ffff,
+        0x1_0000_0000,
+        0x1_0000_0001,
+        1 << 63,
+        (1 << 63) - 1,
+    ];
     v.extend([p - 2, p - 1, p, p + 1, p + 2, u64::MAX - 1, u64::MAX]);
-    v.extend([0xffff_ffff_0000_0000, 0xffff_fffe_ffff_ffff, 0x0000_0001_ffff_fffe]);
+    v.extend([
+        0xffff_ffff_0000_0000,
+        0xffff_fffe_ffff_ffff,
+        0x0000_0001_ffff_fffe,
+    ]);
     v
 }
 
 fn run(a: &[u64], b: &[u64]) {
     let g = |v: &[u64]| -> Vec<Goldilocks> {
-        v.iter().map(|&x| Goldilocks::from_noncanonical_u64(x)).collect()
+        v.iter()
+            .map(|&x| Goldilocks::from_noncanonical_u64(x))
+            .collect()
     };
     let (ga, gb) = (g(a), g(b));
     type Op<T> = fn(T, T) -> T;
@@ -29,7 +44,11 @@ fn run(a: &[u64], b: &[u64]) {
     for (name, packed, scalar) in ops {
         let got: Vec<u64> = PackedGoldilocks::vectorized(|| {
             let mut out = vec![Goldilocks::ZERO; ga.len()];
-            for ((o, x), y) in out.chunks_exact_mut(8).zip(ga.chunks_exact(8)).zip(gb.chunks_exact(8)) {
+            for ((o, x), y) in out
+                .chunks_exact_mut(8)
+                .zip(ga.chunks_exact(8))
+                .zip(gb.chunks_exact(8))
+            {
                 packed(PackedGoldilocks::load(x), PackedGoldilocks::load(y)).store(o);
             }
             out.iter().map(|x| x.as_noncanonical_u64()).collect()

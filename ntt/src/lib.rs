@@ -20,6 +20,7 @@
 //! ```
 
 mod error;
+mod four_step;
 mod naive;
 mod radix2;
 mod traits;

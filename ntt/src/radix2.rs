@@ -6,11 +6,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use carbide_field::{Field, TwoAdicField};
+use carbide_field::{Field, Kernel, PackedField, TwoAdicField};
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
 use crate::error::NttError;
+use crate::four_step::{TwistTable, four_step};
 use crate::traits::Ntt;
 use crate::util::{bit_reverse_rows, log_rows};
 
@@ -20,44 +21,293 @@ const BLOCK_ELEMS: usize = 1 << 14;
 #[cfg(feature = "parallel")]
 const MIN_PAIRS_PER_TASK: usize = 1 << 10;
 
-/// The rayon CPU NTT. Twiddle tables are computed once per size and kept.
+/// Single columns from this many rows on go through the four-step path.
+const FOUR_STEP_MIN_LOG: usize = 6;
+/// Scratch kept between calls up to this many bytes; larger transforms allocate their own.
+const MAX_KEPT_SCRATCH_BYTES: usize = 64 << 20;
+
+/// Per-size tables, built on first use.
+type SizeCache<T> = Mutex<Vec<Option<Arc<T>>>>;
+
+/// The rayon CPU NTT: radix-2² butterflies on whole rows through the field's packing (SIMD
+/// for Goldilocks), cache-blocked stages for batches, the four-step method for single
+/// columns. Twiddle tables are computed once per size and kept.
 #[derive(Debug, Default)]
 pub struct Radix2Dit<F> {
     /// `twiddles[log_n]` holds ω_n^k for k < n/2.
-    twiddles: Mutex<Vec<Option<Arc<[F]>>>>,
+    twiddles: SizeCache<[F]>,
+    /// `twists[log_n]`: the four-step's row factors for size 2^log_n.
+    twists: SizeCache<TwistTable<F>>,
+    /// The four-step's second matrix, reused between calls.
+    scratch: Mutex<Vec<F>>,
+}
+
+/// The entry for `log_n`, made by `make` on first use. A poisoned lock only means another
+/// thread panicked mid-insert; the entries are whole `Arc`s, so the cache is still valid.
+fn cached<T: ?Sized>(
+    cache: &SizeCache<T>,
+    log_n: usize,
+    make: impl FnOnce() -> Result<Arc<T>, NttError>,
+) -> Result<Arc<T>, NttError> {
+    if let Some(Some(t)) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(log_n) {
+        return Ok(t.clone());
+    }
+    // Built outside the lock: another size's transform need not wait for this one.
+    let table = make()?;
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() <= log_n {
+        cache.resize(log_n + 1, None);
+    }
+    Ok(cache[log_n].get_or_insert(table).clone())
 }
 
 impl<F: TwoAdicField> Radix2Dit<F> {
-    /// A transform with an empty twiddle cache.
+    /// A transform with empty caches.
     pub fn new() -> Self {
         Self {
             twiddles: Mutex::new(Vec::new()),
+            twists: Mutex::new(Vec::new()),
+            scratch: Mutex::new(Vec::new()),
         }
     }
 
-    fn twiddles(&self, log_n: usize) -> Result<Arc<[F]>, NttError> {
-        // A poisoned lock only means another thread panicked mid-insert; the table is still
-        // a valid cache (entries are whole Arcs), so keep using it.
-        let mut cache = self.twiddles.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(Some(t)) = cache.get(log_n) {
-            return Ok(t.clone());
-        }
-        let omega = F::two_adic_generator(log_n).map_err(|_| NttError::TooLarge {
+    fn generator(log_n: usize) -> Result<F, NttError> {
+        F::two_adic_generator(log_n).map_err(|_| NttError::TooLarge {
             log_len: log_n,
             max_log_len: F::TWO_ADICITY,
-        })?;
-        let table: Arc<[F]> = omega.powers().take((1 << log_n) / 2).collect();
-        if cache.len() <= log_n {
-            cache.resize(log_n + 1, None);
+        })
+    }
+
+    fn twiddles(&self, log_n: usize) -> Result<Arc<[F]>, NttError> {
+        cached(&self.twiddles, log_n, || {
+            let omega = Self::generator(log_n)?;
+            Ok(omega.powers().take((1 << log_n) / 2).collect())
+        })
+    }
+
+    fn twist(&self, log_n: usize) -> Result<Arc<TwistTable<F>>, NttError> {
+        cached(&self.twists, log_n, || {
+            let omega = Self::generator(log_n)?;
+            Ok(Arc::new(TwistTable::new(omega, 1 << (log_n / 2))))
+        })
+    }
+
+    /// A scratch buffer of `n` elements: the kept one if it is free, else a new one.
+    fn take_scratch(&self, n: usize) -> Result<Vec<F>, NttError> {
+        let mut buf = std::mem::take(&mut *self.scratch.lock().unwrap_or_else(|e| e.into_inner()));
+        if buf.len() < n {
+            buf.clear();
+            buf.try_reserve_exact(n)
+                .map_err(|_| NttError::OutOfMemory { elements: n })?;
+            buf.resize(n, F::ZERO);
         }
-        cache[log_n] = Some(table.clone());
-        Ok(table)
+        Ok(buf)
+    }
+
+    fn keep_scratch(&self, buf: Vec<F>) {
+        if buf.len() * size_of::<F>() <= MAX_KEPT_SCRATCH_BYTES {
+            let mut kept = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
+            if kept.len() < buf.len() {
+                *kept = buf;
+            }
+        }
+    }
+
+    /// The batch path: bit-reverse the rows, then the stages.
+    fn ntt_rows(&self, values: &mut [F], width: usize, log_n: usize) -> Result<(), NttError> {
+        let tw = self.twiddles(log_n)?;
+        bit_reverse_rows(values, width, log_n);
+
+        // Whole blocks of 2^local_stages rows, so the local stages never straddle two tasks.
+        let local_stages = ((BLOCK_ELEMS / width).max(2).ilog2() as usize).min(log_n);
+        let block_rows = 1 << local_stages;
+        let in_block = |block: &mut [F]| {
+            F::Packing::vectorized(Stages {
+                values: block,
+                width,
+                from: 1,
+                to: local_stages,
+                log_n,
+                tw: &tw,
+            })
+        };
+        #[cfg(feature = "parallel")]
+        values.par_chunks_mut(block_rows * width).for_each(in_block);
+        #[cfg(not(feature = "parallel"))]
+        values.chunks_mut(block_rows * width).for_each(in_block);
+
+        #[cfg(feature = "parallel")]
+        run_stages(values, width, local_stages + 1, log_n, log_n, &tw, true);
+        #[cfg(not(feature = "parallel"))]
+        F::Packing::vectorized(Stages {
+            values,
+            width,
+            from: local_stages + 1,
+            to: log_n,
+            log_n,
+            tw: &tw,
+        });
+        Ok(())
+    }
+
+    /// The single-column path for long columns.
+    fn ntt_four_step(&self, values: &mut [F], log_n: usize) -> Result<(), NttError> {
+        let tw1 = self.twiddles(log_n / 2)?;
+        let tw2 = self.twiddles(log_n - log_n / 2)?;
+        let twist = self.twist(log_n)?;
+        let omega = Self::generator(log_n)?;
+        let mut scratch = self.take_scratch(values.len())?;
+        let n = values.len();
+        four_step(values, &mut scratch[..n], log_n, &tw1, &tw2, omega, &twist);
+        self.keep_scratch(scratch);
+        Ok(())
+    }
+}
+
+/// All stages of a panel of 2^log_m rows already in bit-reversed row order, serially (the
+/// four-step runs one panel per task).
+#[inline(always)]
+pub(crate) fn panel_ntt<F: Field>(panel: &mut [F], width: usize, log_m: usize, tw: &[F]) {
+    Stages {
+        values: panel,
+        width,
+        from: 1,
+        to: log_m,
+        log_n: log_m,
+        tw,
+    }
+    .run();
+}
+
+/// Stages `from..=to` of a transform of 2^log_n rows over `values` (whole blocks of 2^to rows),
+/// serially; stage 1 needs no twiddles.
+struct Stages<'a, F> {
+    values: &'a mut [F],
+    width: usize,
+    from: usize,
+    to: usize,
+    log_n: usize,
+    tw: &'a [F],
+}
+
+impl<F: Field> Kernel for Stages<'_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let mut from = self.from;
+        if from == 1 && self.to >= 1 {
+            first_stage(self.values, self.width);
+            from = 2;
+        }
+        run_stages(
+            self.values,
+            self.width,
+            from,
+            self.to,
+            self.log_n,
+            self.tw,
+            false,
+        );
+    }
+}
+
+/// [`butterflies`] as a task.
+#[cfg(feature = "parallel")]
+struct Pairs<'a, F> {
+    lo: &'a mut [F],
+    hi: &'a mut [F],
+    width: usize,
+    tw: &'a [F],
+    first: usize,
+    stride: usize,
+}
+
+#[cfg(feature = "parallel")]
+impl<F: Field> Kernel for Pairs<'_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        butterflies(
+            self.lo,
+            self.hi,
+            self.width,
+            self.tw,
+            self.first,
+            self.stride,
+        );
+    }
+}
+
+/// [`butterflies4`] as a task.
+#[cfg(feature = "parallel")]
+struct Quads<'a, F> {
+    quarters: [&'a mut [F]; 4],
+    width: usize,
+    tw: &'a [F],
+    first: usize,
+    stride: usize,
+    n_quarter: usize,
+}
+
+#[cfg(feature = "parallel")]
+impl<F: Field> Kernel for Quads<'_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let Self {
+            quarters,
+            width,
+            tw,
+            first,
+            stride,
+            n_quarter,
+        } = self;
+        butterflies4(quarters, width, tw, first, stride, n_quarter);
+    }
+}
+
+/// `a ← a + t·b`, `b ← a − t·b` on every column of one pair of rows, `WIDTH` columns at a
+/// time through the field's packing.
+#[inline(always)]
+fn row_butterfly<F: Field>(a: &mut [F], b: &mut [F], t: F) {
+    let w = <F::Packing as PackedField>::WIDTH;
+    let tp = F::Packing::broadcast(t);
+    let (mut ac, mut bc) = (a.chunks_exact_mut(w), b.chunks_exact_mut(w));
+    for (x, y) in (&mut ac).zip(&mut bc) {
+        let (u, v) = (F::Packing::load(x), F::Packing::load(y) * tp);
+        (u + v).store(x);
+        (u - v).store(y);
+    }
+    for (x, y) in ac.into_remainder().iter_mut().zip(bc.into_remainder()) {
+        let (u, v) = (*x, *y * t);
+        *x = u + v;
+        *y = u - v;
+    }
+}
+
+/// [`row_butterfly`] with twiddle one: no multiplication.
+#[inline(always)]
+fn row_butterfly_unit<F: Field>(a: &mut [F], b: &mut [F]) {
+    let w = <F::Packing as PackedField>::WIDTH;
+    let (mut ac, mut bc) = (a.chunks_exact_mut(w), b.chunks_exact_mut(w));
+    for (x, y) in (&mut ac).zip(&mut bc) {
+        let (u, v) = (F::Packing::load(x), F::Packing::load(y));
+        (u + v).store(x);
+        (u - v).store(y);
+    }
+    for (x, y) in ac.into_remainder().iter_mut().zip(bc.into_remainder()) {
+        let (u, v) = (*x, *y);
+        *x = u + v;
+        *y = u - v;
     }
 }
 
 /// Butterflies between the rows of `lo` and `hi` (pair k = rows k of each), pair k using
 /// twiddle `tw[(first + k)·stride]`.
-#[inline]
+#[inline(always)]
 fn butterflies<F: Field>(
     lo: &mut [F],
     hi: &mut [F],
@@ -78,27 +328,21 @@ fn butterflies<F: Field>(
     }
     let rows = lo.chunks_exact_mut(width).zip(hi.chunks_exact_mut(width));
     for ((a_row, b_row), &t) in rows.zip(twiddles) {
-        for (a, b) in a_row.iter_mut().zip(b_row.iter_mut()) {
-            let (u, v) = (*a, *b * t);
-            *a = u + v;
-            *b = u - v;
-        }
+        row_butterfly(a_row, b_row, t);
     }
 }
 
 /// The first stage: span one row, twiddle one, so no multiplication.
+#[inline(always)]
 fn first_stage<F: Field>(values: &mut [F], width: usize) {
     for pair in values.chunks_exact_mut(2 * width) {
         let (lo, hi) = pair.split_at_mut(width);
-        for (a, b) in lo.iter_mut().zip(hi.iter_mut()) {
-            let (u, v) = (*a, *b);
-            *a = u + v;
-            *b = u - v;
-        }
+        row_butterfly_unit(lo, hi);
     }
 }
 
 /// Stage `s` (butterfly span 2^(s−1) rows) over a slice holding whole blocks of 2^s rows.
+#[inline(always)]
 fn stage_serial<F: Field>(values: &mut [F], width: usize, s: usize, log_n: usize, tw: &[F]) {
     let half = 1 << (s - 1);
     let stride = 1 << (log_n - s);
@@ -119,28 +363,69 @@ fn stage_parallel<F: Field>(values: &mut [F], width: usize, s: usize, log_n: usi
         lo.par_chunks_mut(pairs_per_task * width)
             .zip(hi.par_chunks_mut(pairs_per_task * width))
             .enumerate()
-            .for_each(|(t, (l, h))| butterflies(l, h, width, tw, t * pairs_per_task, stride));
+            .for_each(|(t, (lo, hi))| {
+                F::Packing::vectorized(Pairs {
+                    lo,
+                    hi,
+                    width,
+                    tw,
+                    first: t * pairs_per_task,
+                    stride,
+                })
+            });
     });
 }
 
-/// One radix-2² butterfly: stages s and s+1 on rows j, j+h, j+2h, j+3h while in registers.
+/// One radix-2² butterfly: stages s and s+1 on rows j, j+h, j+2h, j+3h while in registers;
+/// on single elements or on packed lanes.
 #[inline(always)]
-fn bf4<F: Field>(a: &mut F, b: &mut F, c: &mut F, d: &mut F, t1: F, t2: F, t3: F) {
-    let [x1, x3] = mul_pairs([(*b, t1), (*d, t1)]);
-    let (y0, y1, y2, y3) = (*a + x1, *a - x1, *c + x3, *c - x3);
+fn bf4<P: PackedField>(v: [P; 4], t1: P, t2: P, t3: P) -> [P; 4] {
+    let [a, b, c, d] = v;
+    let [x1, x3] = mul_pairs([(b, t1), (d, t1)]);
+    let (y0, y1, y2, y3) = (a + x1, a - x1, c + x3, c - x3);
     let [z2, z3] = mul_pairs([(y2, t2), (y3, t3)]);
-    *a = y0 + z2;
-    *c = y0 - z2;
-    *b = y1 + z3;
-    *d = y1 - z3;
+    [y0 + z2, y1 + z3, y0 - z2, y1 - z3]
+}
+
+/// [`bf4`] on every column of four rows.
+#[inline(always)]
+fn row_bf4<F: Field>(rows: [&mut [F]; 4], t1: F, t2: F, t3: F) {
+    let w = <F::Packing as PackedField>::WIDTH;
+    let [r0, r1, r2, r3] = rows;
+    let (p1, p2, p3) = (
+        F::Packing::broadcast(t1),
+        F::Packing::broadcast(t2),
+        F::Packing::broadcast(t3),
+    );
+    let mut c0 = r0.chunks_exact_mut(w);
+    let mut c1 = r1.chunks_exact_mut(w);
+    let mut c2 = r2.chunks_exact_mut(w);
+    let mut c3 = r3.chunks_exact_mut(w);
+    for (((a, b), c), d) in (&mut c0).zip(&mut c1).zip(&mut c2).zip(&mut c3) {
+        let v = [a as &[F], b, c, d].map(F::Packing::load);
+        let [y0, y1, y2, y3] = bf4(v, p1, p2, p3);
+        y0.store(a);
+        y1.store(b);
+        y2.store(c);
+        y3.store(d);
+    }
+    let tails = c0
+        .into_remainder()
+        .iter_mut()
+        .zip(c1.into_remainder())
+        .zip(c2.into_remainder())
+        .zip(c3.into_remainder());
+    for (((a, b), c), d) in tails {
+        [*a, *b, *c, *d] = bf4([*a, *b, *c, *d], t1, t2, t3);
+    }
 }
 
 /// Two products from one multiplication call site in a loop: LLVM inlines a large field
 /// multiplication (arkworks' 4-limb Montgomery) at one site and then unrolls, where four
 /// separate sites in `bf4` would exceed its inlining budget and become calls.
 #[inline(always)]
-fn mul_pairs<F: Field>(pairs: [(F, F); 2]) -> [F; 2] {
-    let mut out = [F::ZERO; 2];
+fn mul_pairs<P: PackedField>(pairs: [(P, P); 2]) -> [P; 2] {
+    let mut out = [pairs[0].0; 2];
     for (o, (x, t)) in out.iter_mut().zip(pairs) {
         *o = x * t;
     }
@@ -150,8 +435,7 @@ fn mul_pairs<F: Field>(pairs: [(F, F); 2]) -> [F; 2] {
 /// Stages s and s+1 fused over four quarter-blocks of h = 2^(s−1) rows each: one pass over
 /// memory instead of two. Row k of each quarter is pair index j = first + k; stage s uses
 /// ω_(2h)^j = tw[j·stride], stage s+1 ω_(4h)^j and ω_(4h)^(j+h) = tw[j·stride/2 (+ n/4)].
-#[allow(clippy::too_many_arguments)]
-#[inline]
+#[inline(always)]
 fn butterflies4<F: Field>(
     quarters: [&mut [F]; 4],
     width: usize,
@@ -174,7 +458,7 @@ fn butterflies4<F: Field>(
             .zip(q3.iter_mut());
         for (k, (((a, b), c), d)) in rows.enumerate() {
             let (t1, t2, t3) = twiddles(first + k);
-            bf4(a, b, c, d, t1, t2, t3);
+            [*a, *b, *c, *d] = bf4([*a, *b, *c, *d], t1, t2, t3);
         }
         return;
     }
@@ -185,14 +469,7 @@ fn butterflies4<F: Field>(
         .zip(q3.chunks_exact_mut(width));
     for (k, (((r0, r1), r2), r3)) in rows.enumerate() {
         let (t1, t2, t3) = twiddles(first + k);
-        let cols = r0
-            .iter_mut()
-            .zip(r1.iter_mut())
-            .zip(r2.iter_mut())
-            .zip(r3.iter_mut());
-        for (((a, b), c), d) in cols {
-            bf4(a, b, c, d, t1, t2, t3);
-        }
+        row_bf4([r0, r1, r2, r3], t1, t2, t3);
     }
 }
 
@@ -205,6 +482,7 @@ fn quarters<F>(block: &mut [F], quarter_len: usize) -> [&mut [F]; 4] {
 }
 
 /// Stages s and s+1 over a slice holding whole blocks of 2^(s+1) rows.
+#[inline(always)]
 fn stage_pair_serial<F: Field>(values: &mut [F], width: usize, s: usize, log_n: usize, tw: &[F]) {
     let h = 1usize << (s - 1);
     let (stride, n_quarter) = (1 << (log_n - s), 1 << (log_n - 2));
@@ -228,19 +506,20 @@ fn stage_pair_parallel<F: Field>(values: &mut [F], width: usize, s: usize, log_n
             .zip(q3.par_chunks_mut(task))
             .enumerate()
             .for_each(|(t, (((a, b), c), d))| {
-                butterflies4(
-                    [a, b, c, d],
+                F::Packing::vectorized(Quads {
+                    quarters: [a, b, c, d],
                     width,
                     tw,
-                    t * rows_per_task,
+                    first: t * rows_per_task,
                     stride,
                     n_quarter,
-                )
+                })
             });
     });
 }
 
 /// Stages `from..=to`, two at a time where possible.
+#[inline(always)]
 fn run_stages<F: Field>(
     values: &mut [F],
     width: usize,
@@ -268,33 +547,10 @@ fn run_stages<F: Field>(
 impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
     fn ntt_batch(&self, values: &mut [F], width: usize) -> Result<(), NttError> {
         let log_n = log_rows::<F>(values.len(), width)?;
-        if log_n == 0 {
-            return Ok(());
+        match log_n {
+            0 => Ok(()),
+            _ if width == 1 && log_n >= FOUR_STEP_MIN_LOG => self.ntt_four_step(values, log_n),
+            _ => self.ntt_rows(values, width, log_n),
         }
-        let tw = self.twiddles(log_n)?;
-        bit_reverse_rows(values, width, log_n);
-
-        // Whole blocks of 2^local_stages rows, so the local stages never straddle two tasks.
-        let local_stages = ((BLOCK_ELEMS / width).max(2).ilog2() as usize).min(log_n);
-        let block_rows = 1 << local_stages;
-        let in_block = |block: &mut [F]| {
-            first_stage(block, width);
-            run_stages(block, width, 2, local_stages, log_n, &tw, false);
-        };
-        #[cfg(feature = "parallel")]
-        values.par_chunks_mut(block_rows * width).for_each(in_block);
-        #[cfg(not(feature = "parallel"))]
-        values.chunks_mut(block_rows * width).for_each(in_block);
-
-        run_stages(
-            values,
-            width,
-            local_stages + 1,
-            log_n,
-            log_n,
-            &tw,
-            cfg!(feature = "parallel"),
-        );
-        Ok(())
     }
 }

@@ -6,7 +6,7 @@ use core::ops::{Add, Mul, Sub};
 use std::sync::OnceLock;
 
 use super::{EPSILON, Goldilocks};
-use crate::packed::PackedField;
+use crate::packed::{Kernel, PackedField};
 
 /// Lanes per vector: one AVX-512 register, two AVX2 registers.
 const LANES: usize = 8;
@@ -109,8 +109,21 @@ impl PackedField for PackedGoldilocks {
     }
 
     #[inline(always)]
-    fn vectorized<R>(f: impl FnOnce() -> R) -> R {
-        arch().dispatch(f)
+    fn vectorized<K: Kernel>(kernel: K) -> K::Output {
+        arch().dispatch(Dispatch(kernel))
+    }
+}
+
+/// Hands a [`Kernel`] to pulp, whose `with_simd` is compiled per instruction set with the
+/// kernel inlined into it.
+struct Dispatch<K>(K);
+
+impl<K: Kernel> pulp::WithSimd for Dispatch<K> {
+    type Output = K::Output;
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _simd: S) -> K::Output {
+        self.0.run()
     }
 }
 

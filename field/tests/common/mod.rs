@@ -8,8 +8,8 @@ use std::hash::{Hash, Hasher};
 
 use carbide_field::reference::{PrimeRef, QuadraticRef, to_big};
 use carbide_field::{
-    ExtensionField, Field, Goldilocks, GoldilocksExt2, PackedField, PrimeField, decode_slice, encode_slice,
-    par_batch_inverse_in_place,
+    ExtensionField, Field, Goldilocks, GoldilocksExt2, PackedField, PrimeField, decode_slice,
+    encode_slice, par_batch_inverse_in_place,
 };
 use num_bigint::BigUint;
 use rand::{Rng, SeedableRng};
@@ -418,7 +418,11 @@ pub fn check_packing<F: TestField>() {
     let len = a.len() / w * w;
     let lanes = |v: &[F], f: fn(F::Packing, F::Packing) -> F::Packing| -> Vec<F> {
         let mut out = vec![F::ZERO; len];
-        for ((o, x), y) in out.chunks_exact_mut(w).zip(v.chunks_exact(w)).zip(b.chunks_exact(w)) {
+        for ((o, x), y) in out
+            .chunks_exact_mut(w)
+            .zip(v.chunks_exact(w))
+            .zip(b.chunks_exact(w))
+        {
             f(F::Packing::load(x), F::Packing::load(y)).store(o);
         }
         out
@@ -430,10 +434,20 @@ pub fn check_packing<F: TestField>() {
         ("mul", |x, y| x * y, |x, y| x * y),
     ];
     for (name, packed, scalar) in ops {
-        let expect: Vec<F> = a[..len].iter().zip(&b).map(|(&x, &y)| scalar(x, y)).collect();
+        let expect: Vec<F> = a[..len]
+            .iter()
+            .zip(&b)
+            .map(|(&x, &y)| scalar(x, y))
+            .collect();
         let simd = F::Packing::vectorized(|| lanes(&a, packed));
-        assert!(expect == simd, "{name}: packed (vectorized) differs from scalar");
-        assert!(expect == lanes(&a, packed), "{name}: packed differs from scalar");
+        assert!(
+            expect == simd,
+            "{name}: packed (vectorized) differs from scalar"
+        );
+        assert!(
+            expect == lanes(&a, packed),
+            "{name}: packed differs from scalar"
+        );
     }
     let x = F::sample_repr(&mut r);
     let mut out = vec![F::ZERO; w];
@@ -441,7 +455,12 @@ pub fn check_packing<F: TestField>() {
     assert!(out.iter().all(|&o| o == x), "broadcast");
     let p = F::Packing::from_fn(|i| F::from_u64(i as u64));
     p.store(&mut out);
-    assert!(out.iter().enumerate().all(|(i, &o)| o == F::from_u64(i as u64)), "from_fn");
+    assert!(
+        out.iter()
+            .enumerate()
+            .all(|(i, &o)| o == F::from_u64(i as u64)),
+        "from_fn"
+    );
 }
 
 /// Stamps out the generic suite for one field.
