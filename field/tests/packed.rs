@@ -86,7 +86,7 @@ fn bit_identical_on_random_raw_values() {
     let mut rng = ChaCha8Rng::seed_from_u64(77);
     let n = 1 << 16;
     // Uniform u64s (so 2^-32 of them non-canonical) and values crowded at the boundaries.
-    let mut sample = |rng: &mut ChaCha8Rng| match rng.gen_range(0..4) {
+    let sample = |rng: &mut ChaCha8Rng| match rng.gen_range(0..4) {
         0 => rng.gen_range(Goldilocks::ORDER..=u64::MAX),
         1 => rng.gen_range(0..1u64 << 33),
         _ => rng.r#gen(),

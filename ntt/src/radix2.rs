@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::error::NttError;
 use crate::four_step::{TwistTable, four_step};
 use crate::traits::Ntt;
-use crate::util::{bit_reverse_rows, log_rows};
+use crate::util::{bit_reverse_rows, lde_shape, log_rows, reverse_bits, scale_rows};
 
 /// Elements per block for the in-cache stages: 128 KiB of Goldilocks, 512 KiB of BN254 Fr.
 const BLOCK_ELEMS: usize = 1 << 14;
@@ -115,34 +115,57 @@ impl<F: TwoAdicField> Radix2Dit<F> {
 
     /// The batch path: bit-reverse the rows, then the stages.
     fn ntt_rows(&self, values: &mut [F], width: usize, log_n: usize) -> Result<(), NttError> {
-        let tw = self.twiddles(log_n)?;
         bit_reverse_rows(values, width, log_n);
+        self.stages_bitrev(values, width, log_n, 1, |_, _| {})
+    }
 
+    /// Stages `from..=log_n` over rows in bit-reversed order. Each in-cache block first gets
+    /// `fill(first_row, block)`, inside its own task, so the LDE writes its input where the
+    /// stages will read it.
+    fn stages_bitrev(
+        &self,
+        values: &mut [F],
+        width: usize,
+        log_n: usize,
+        from: usize,
+        fill: impl Fn(usize, &mut [F]) + Sync,
+    ) -> Result<(), NttError> {
+        let tw = self.twiddles(log_n)?;
         // Whole blocks of 2^local_stages rows, so the local stages never straddle two tasks.
         let local_stages = ((BLOCK_ELEMS / width).max(2).ilog2() as usize).min(log_n);
         let block_rows = 1 << local_stages;
-        let in_block = |block: &mut [F]| {
-            F::Packing::vectorized(Stages {
-                values: block,
-                width,
-                from: 1,
-                to: local_stages,
-                log_n,
-                tw: &tw,
-            })
+        let in_block = |(b, block): (usize, &mut [F])| {
+            fill(b * block_rows, block);
+            if from <= local_stages {
+                F::Packing::vectorized(Stages {
+                    values: block,
+                    width,
+                    from,
+                    to: local_stages,
+                    log_n,
+                    tw: &tw,
+                });
+            }
         };
         #[cfg(feature = "parallel")]
-        values.par_chunks_mut(block_rows * width).for_each(in_block);
+        values
+            .par_chunks_mut(block_rows * width)
+            .enumerate()
+            .for_each(in_block);
         #[cfg(not(feature = "parallel"))]
-        values.chunks_mut(block_rows * width).for_each(in_block);
+        values
+            .chunks_mut(block_rows * width)
+            .enumerate()
+            .for_each(in_block);
 
+        let from = from.max(local_stages + 1);
         #[cfg(feature = "parallel")]
-        run_stages(values, width, local_stages + 1, log_n, log_n, &tw, true);
+        run_stages(values, width, from, log_n, log_n, &tw, true);
         #[cfg(not(feature = "parallel"))]
         F::Packing::vectorized(Stages {
             values,
             width,
-            from: local_stages + 1,
+            from,
             to: log_n,
             log_n,
             tw: &tw,
@@ -553,4 +576,75 @@ impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
             _ => self.ntt_rows(values, width, log_n),
         }
     }
+
+    fn ntt_batch_bitrev_input(&self, values: &mut [F], width: usize) -> Result<(), NttError> {
+        let log_n = log_rows::<F>(values.len(), width)?;
+        if width == 1 && log_n >= FOUR_STEP_MIN_LOG {
+            // The four-step folds its own reversal into its gathers: undo the caller's.
+            bit_reverse_rows(values, width, log_n);
+            return self.ntt_four_step(values, log_n);
+        }
+        self.stages_bitrev(values, width, log_n, 1, |_, _| {})
+    }
+
+    /// Fused: one forward NTT of the evaluations gives n·a_(−i mod n) in row i; one scaling
+    /// pass turns that into the coset-shifted coefficients; the large transform then starts
+    /// from rows written straight into bit-reversed position, and skips its first `added_bits`
+    /// stages, which on zero padding only copy each coefficient row 2^added_bits times.
+    fn coset_lde_batch(
+        &self,
+        evals: &[F],
+        width: usize,
+        added_bits: usize,
+        shift: F,
+    ) -> Result<Vec<F>, NttError> {
+        let (log_n, total) = lde_shape::<F>(evals.len(), width, added_bits)?;
+        let shift_inv = shift.try_inverse().ok_or(NttError::ZeroShift)?;
+        let n = 1usize << log_n;
+        let log_big = log_n + added_bits;
+        let mut coeffs = try_vec(evals.len())?;
+        coeffs.extend_from_slice(evals);
+        self.ntt_batch(&mut coeffs, width)?;
+        // Row i ≥ 1 holds n·a_(n−i): times n⁻¹·shift^(n−i) = (n⁻¹·shift^n)·shift⁻¹^i. Row 0
+        // (n·a_0) gets the same formula's n⁻¹·shift^n, so it is set right afterwards.
+        let n_inv = F::from_u64(n as u64)
+            .try_inverse()
+            .ok_or(NttError::TooLarge {
+                log_len: log_n,
+                max_log_len: F::TWO_ADICITY,
+            })?;
+        let shift_n = shift.exp_u64(n as u64);
+        scale_rows(&mut coeffs, width, n_inv * shift_n, shift_inv);
+        scale_rows(
+            &mut coeffs[..width],
+            width,
+            shift_inv.exp_u64(n as u64),
+            F::ONE,
+        );
+
+        let mut out = try_vec(total)?;
+        #[cfg(feature = "parallel")]
+        out.par_extend(rayon::iter::repeat_n(F::ZERO, total));
+        #[cfg(not(feature = "parallel"))]
+        out.resize(total, F::ZERO);
+        let fill = |first_row: usize, block: &mut [F]| {
+            for (r, row) in block.chunks_exact_mut(width).enumerate() {
+                // Bit-reversed row r holds coefficient rev(r); the skipped stages would have
+                // copied row (r with its low added_bits cleared) over it.
+                let j = reverse_bits((first_row + r) >> added_bits, log_n);
+                let src = (n - j) & (n - 1);
+                row.copy_from_slice(&coeffs[src * width..(src + 1) * width]);
+            }
+        };
+        self.stages_bitrev(&mut out, width, log_big, added_bits + 1, fill)?;
+        Ok(out)
+    }
+}
+
+/// An empty vector with room for `n` elements, or the error naming the size.
+fn try_vec<F>(n: usize) -> Result<Vec<F>, NttError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|_| NttError::OutOfMemory { elements: n })?;
+    Ok(v)
 }

@@ -1,7 +1,9 @@
 use carbide_field::TwoAdicField;
 
 use crate::error::NttError;
-use crate::util::{log_rows, reverse_rows_tail, scale_all, scale_rows_by_powers};
+use crate::util::{
+    bit_reverse_rows, lde_shape, log_rows, reverse_rows_tail, scale_all, scale_rows_by_powers,
+};
 
 /// The NTT capability: transforms of every column of a row-major batch (`width` columns, a
 /// power-of-two number of rows), in place and in natural order. One required method; the
@@ -30,6 +32,23 @@ pub trait Ntt<F: TwoAdicField>: Sync {
         Ok(())
     }
 
+    /// [`Self::ntt_batch`] of columns whose rows arrive in bit-reversed order (row i holds
+    /// coefficient `reverse_bits(i)`); the output is in natural order.
+    fn ntt_batch_bitrev_input(&self, values: &mut [F], width: usize) -> Result<(), NttError> {
+        let log_n = log_rows::<F>(values.len(), width)?;
+        bit_reverse_rows(values, width, log_n);
+        self.ntt_batch(values, width)
+    }
+
+    /// [`Self::ntt_batch`] with the output rows in bit-reversed order (row i holds the
+    /// evaluation at ω^reverse_bits(i)), as FRI folding wants them.
+    fn ntt_batch_bitrev_output(&self, values: &mut [F], width: usize) -> Result<(), NttError> {
+        let log_n = log_rows::<F>(values.len(), width)?;
+        self.ntt_batch(values, width)?;
+        bit_reverse_rows(values, width, log_n);
+        Ok(())
+    }
+
     /// Evaluations on the coset `shift·H` of the columns' coefficients: row i becomes
     /// `Σ_j a_j·(shift·ω^i)^j`.
     fn coset_ntt_batch(&self, values: &mut [F], width: usize, shift: F) -> Result<(), NttError> {
@@ -49,7 +68,7 @@ pub trait Ntt<F: TwoAdicField>: Sync {
 
     /// Low-degree extension: from the columns' evaluations on the subgroup H of size n, their
     /// evaluations on the coset `shift·H'` with |H'| = n·2^added_bits (the STARK commit path).
-    /// Returns a new row-major batch of n·2^added_bits rows.
+    /// Returns a new row-major batch of n·2^added_bits rows; `shift` must be non-zero.
     fn coset_lde_batch(
         &self,
         evals: &[F],
@@ -57,21 +76,10 @@ pub trait Ntt<F: TwoAdicField>: Sync {
         added_bits: usize,
         shift: F,
     ) -> Result<Vec<F>, NttError> {
-        let log_n = log_rows::<F>(evals.len(), width)?;
-        let log_big = log_n + added_bits;
-        if log_big > F::TWO_ADICITY {
-            return Err(NttError::TooLarge {
-                log_len: log_big,
-                max_log_len: F::TWO_ADICITY,
-            });
+        let (_, total) = lde_shape::<F>(evals.len(), width, added_bits)?;
+        if shift.is_zero() {
+            return Err(NttError::ZeroShift);
         }
-        let total = evals
-            .len()
-            .checked_shl(added_bits as u32)
-            .ok_or(NttError::TooLarge {
-                log_len: log_big,
-                max_log_len: F::TWO_ADICITY,
-            })?;
         let mut coeffs = Vec::new();
         coeffs
             .try_reserve_exact(total)

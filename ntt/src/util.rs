@@ -1,6 +1,6 @@
 //! Shape checks and row-wise helpers shared by every implementation.
 
-use carbide_field::{Field, TwoAdicField};
+use carbide_field::{Field, Kernel, PackedField, TwoAdicField};
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
@@ -29,6 +29,39 @@ pub fn log_rows<F: TwoAdicField>(len: usize, width: usize) -> Result<usize, NttE
     Ok(log_len)
 }
 
+/// The rows' log2 and the element count of a low-degree extension by 2^added_bits, or the
+/// error: a bad shape, or a result beyond the two-adicity or the address space.
+pub(crate) fn lde_shape<F: TwoAdicField>(
+    len: usize,
+    width: usize,
+    added_bits: usize,
+) -> Result<(usize, usize), NttError> {
+    let log_n = log_rows::<F>(len, width)?;
+    let log_big = log_n + added_bits;
+    let too_large = NttError::TooLarge {
+        log_len: log_big,
+        max_log_len: F::TWO_ADICITY,
+    };
+    if log_big > F::TWO_ADICITY {
+        return Err(too_large);
+    }
+    let total = 1usize
+        .checked_shl(added_bits as u32)
+        .and_then(|f| len.checked_mul(f))
+        .ok_or(too_large)?;
+    Ok((log_n, total))
+}
+
+/// `i` with its low `bits` bits reversed (`bits` ≤ the word size; 0 gives 0).
+#[inline(always)]
+pub(crate) fn reverse_bits(i: usize, bits: usize) -> usize {
+    if bits == 0 {
+        0
+    } else {
+        i.reverse_bits() >> (usize::BITS as usize - bits)
+    }
+}
+
 /// Reverses the order of rows 1..n (row 0 stays): index i ↦ (n − i) mod n.
 pub(crate) fn reverse_rows_tail<F: Copy>(values: &mut [F], width: usize) {
     let rows = values.len() / width;
@@ -42,36 +75,94 @@ pub(crate) fn reverse_rows_tail<F: Copy>(values: &mut [F], width: usize) {
 
 /// Multiplies every element by `c`.
 pub(crate) fn scale_all<F: Field>(values: &mut [F], c: F) {
-    #[cfg(feature = "parallel")]
-    values
-        .par_iter_mut()
-        .with_min_len(MIN_TASK_ELEMS)
-        .for_each(|x| *x *= c);
-    #[cfg(not(feature = "parallel"))]
-    values.iter_mut().for_each(|x| *x *= c);
+    scale_rows(values, 1, c, F::ONE);
 }
 
 /// Multiplies row i by `c^i`.
 pub(crate) fn scale_rows_by_powers<F: Field>(values: &mut [F], width: usize, c: F) {
-    let scale_chunk = |first_row: usize, chunk: &mut [F]| {
-        let mut power = c.exp_u64(first_row as u64);
-        for row in chunk.chunks_mut(width) {
-            for x in row {
-                *x *= power;
-            }
-            power *= c;
-        }
-    };
+    scale_rows(values, width, F::ONE, c);
+}
+
+/// Multiplies row i by `first·ratio^i`, in parallel tasks through the field's packing.
+pub(crate) fn scale_rows<F: Field>(values: &mut [F], width: usize, first: F, ratio: F) {
+    if width == 0 {
+        return;
+    }
     #[cfg(feature = "parallel")]
     {
-        let rows_per_task = MIN_TASK_ELEMS.div_ceil(width).max(1);
+        let rows_per_task = MIN_TASK_ELEMS.div_ceil(width).next_power_of_two();
         values
             .par_chunks_mut(rows_per_task * width)
             .enumerate()
-            .for_each(|(k, chunk)| scale_chunk(k * rows_per_task, chunk));
+            .for_each(|(k, chunk)| {
+                let start = first * ratio.exp_u64((k * rows_per_task) as u64);
+                F::Packing::vectorized(ScaleRows {
+                    chunk,
+                    width,
+                    start,
+                    ratio,
+                });
+            });
     }
     #[cfg(not(feature = "parallel"))]
-    scale_chunk(0, values);
+    F::Packing::vectorized(ScaleRows {
+        chunk: values,
+        width,
+        start: first,
+        ratio,
+    });
+}
+
+/// One task of [`scale_rows`]: row i of `chunk` times `start·ratio^i`.
+struct ScaleRows<'a, F> {
+    chunk: &'a mut [F],
+    width: usize,
+    start: F,
+    ratio: F,
+}
+
+impl<F: Field> Kernel for ScaleRows<'_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let Self {
+            chunk,
+            width,
+            start,
+            ratio,
+        } = self;
+        let w = <F::Packing as PackedField>::WIDTH;
+        if width == 1 && w > 1 {
+            // One column: the lanes hold consecutive powers, stepping by ratio^W.
+            let head = chunk.len() / w * w;
+            let mut f = F::Packing::from_fn(|i| start * ratio.exp_u64(i as u64));
+            let step = F::Packing::broadcast(ratio.exp_u64(w as u64));
+            let mut chunks = chunk.chunks_exact_mut(w);
+            for ch in &mut chunks {
+                (F::Packing::load(ch) * f).store(ch);
+                f = f * step;
+            }
+            let mut tail_factor = start * ratio.exp_u64(head as u64);
+            for x in chunks.into_remainder() {
+                *x *= tail_factor;
+                tail_factor *= ratio;
+            }
+            return;
+        }
+        let mut factor = start;
+        for row in chunk.chunks_exact_mut(width) {
+            let p = F::Packing::broadcast(factor);
+            let mut cols = row.chunks_exact_mut(w);
+            for ch in &mut cols {
+                (F::Packing::load(ch) * p).store(ch);
+            }
+            for x in cols.into_remainder() {
+                *x *= factor;
+            }
+            factor *= ratio;
+        }
+    }
 }
 
 /// log2 of the tile side in the blocked bit reversal: 32×32 rows per tile pair.

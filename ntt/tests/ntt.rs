@@ -171,6 +171,66 @@ fn refuses_bad_shapes<F: TwoAdicField>() {
     assert_eq!(two, vec![a + b, a - b]);
 }
 
+/// The fused LDE equals the trait's default (inverse, pad, coset forward) computed by the naive
+/// reference, for shapes that put its skipped stages inside the cached blocks, across them,
+/// and past them (very wide batches: one-row blocks); and the bit-reversed variants equal the
+/// natural-order transform with the reversal applied by hand.
+fn lde_and_bitrev_match_reference<F: TwoAdicField>() {
+    let fast = Radix2Dit::<F>::new();
+    let shift = F::coset_shift();
+    let rev = |i: usize, bits: usize| {
+        if bits == 0 {
+            0
+        } else {
+            i.reverse_bits() >> (usize::BITS as usize - bits)
+        }
+    };
+    for (log_n, width, bits) in [
+        (0, 1, 3),
+        (3, 1, 0),
+        (5, 2, 4),
+        (7, 5, 1),
+        (2, 1 << 13, 2),
+        (1, 1 << 14, 3),
+    ] {
+        let evals: Vec<F> = random_vec((1 << log_n) * width, 700 + log_n as u64);
+        let want = NaiveDft
+            .coset_lde_batch(&evals, width, bits, shift)
+            .unwrap();
+        let got = fast.coset_lde_batch(&evals, width, bits, shift).unwrap();
+        assert!(got == want, "LDE 2^{log_n} x {width}, blowup 2^{bits}");
+    }
+    for (log_n, width) in [(0, 1), (3, 2), (6, 1), (9, 1), (10, 3)] {
+        let n = 1usize << log_n;
+        let input: Vec<F> = random_vec(n * width, 800 + log_n as u64);
+        let permuted = |v: &[F]| -> Vec<F> {
+            (0..n)
+                .flat_map(|i| v[rev(i, log_n) * width..][..width].to_vec())
+                .collect()
+        };
+        let mut natural = input.clone();
+        NaiveDft.ntt_batch(&mut natural, width).unwrap();
+        let mut v = permuted(&input);
+        fast.ntt_batch_bitrev_input(&mut v, width).unwrap();
+        assert!(v == natural, "bit-reversed input 2^{log_n} x {width}");
+        let mut v = input.clone();
+        fast.ntt_batch_bitrev_output(&mut v, width).unwrap();
+        assert!(
+            v == permuted(&natural),
+            "bit-reversed output 2^{log_n} x {width}"
+        );
+    }
+    let evals = vec![F::ONE; 8];
+    assert_eq!(
+        fast.coset_lde_batch(&evals, 1, 1, F::ZERO),
+        Err(NttError::ZeroShift)
+    );
+    assert_eq!(
+        NaiveDft.coset_lde_batch(&evals, 1, 1, F::ZERO),
+        Err(NttError::ZeroShift)
+    );
+}
+
 macro_rules! ntt_suite {
     ($name:ident, $F:ty, $naive_log:expr) => {
         mod $name {
@@ -186,6 +246,10 @@ macro_rules! ntt_suite {
             #[test]
             fn coset_and_lde() {
                 coset_and_lde_match_evaluation::<$F>();
+            }
+            #[test]
+            fn lde_and_bit_reversed_variants() {
+                lde_and_bitrev_match_reference::<$F>();
             }
             #[test]
             fn bad_shapes() {

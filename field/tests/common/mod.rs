@@ -428,7 +428,8 @@ pub fn check_packing<F: TestField>() {
         out
     };
     type Op<P> = fn(P, P) -> P;
-    let ops: [(&str, Op<F::Packing>, fn(F, F) -> F); 3] = [
+    type Case<F> = (&'static str, Op<<F as Field>::Packing>, Op<F>);
+    let ops: [Case<F>; 3] = [
         ("add", |x, y| x + y, |x, y| x + y),
         ("sub", |x, y| x - y, |x, y| x - y),
         ("mul", |x, y| x * y, |x, y| x * y),
