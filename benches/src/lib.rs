@@ -10,6 +10,18 @@
 
 use std::hint::black_box;
 
+pub mod driver;
+
+/// Threads rayon runs on (`RAYON_NUM_THREADS` or the core count).
+pub fn threads() -> usize {
+    rayon::current_num_threads()
+}
+
+/// The instruction set carbide's packed Goldilocks runs with here.
+pub fn simd_level() -> &'static str {
+    carbide_field::simd_level()
+}
+
 use ark_bn254::Fr;
 use carbide_field::{Field, Goldilocks, GoldilocksExt2, par_batch_inverse};
 use plonky2_field::extension::quadratic::QuadraticExtension;

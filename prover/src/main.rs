@@ -1,0 +1,155 @@
+//! The `carbide` command line.
+//!
+//! - `carbide bench ntt|field [--rounds N] [--burst-ms MS] [--filter S] [--json FILE]
+//!   [--svg FILE]`: carbide raced against its peer (plonky2, ark-poly) in one run, interleaved;
+//!   prints a table of ours, the peer and the ratio for each workload, writes JSON and an SVG
+//!   chart. Needs the `bench` feature.
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  carbide bench ntt|field [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("bench") => bench::main(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("carbide: unknown command {other:?}\n{USAGE}");
+            ExitCode::from(2)
+        }
+        None => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(not(feature = "bench"))]
+mod bench {
+    use std::process::ExitCode;
+
+    pub fn main(_args: &[String]) -> ExitCode {
+        eprintln!(
+            "carbide: built without the bench feature; run \
+             `cargo run --release -p carbide-prover --features bench -- bench ntt`"
+        );
+        ExitCode::from(2)
+    }
+}
+
+#[cfg(feature = "bench")]
+mod bench {
+    use std::path::PathBuf;
+    use std::process::ExitCode;
+
+    use carbide_benches::driver::{self, Options, fmt_time};
+    use carbide_benches::{Race, field_races, ntt_races};
+
+    struct Args {
+        suite: &'static str,
+        races: fn() -> Vec<Race>,
+        opts: Options,
+        json: Option<PathBuf>,
+        svg: Option<PathBuf>,
+    }
+
+    fn parse(args: &[String]) -> Result<Args, String> {
+        let (suite, races): (&'static str, fn() -> Vec<Race>) =
+            match args.first().map(String::as_str) {
+                Some("ntt") => ("ntt", ntt_races),
+                Some("field") => ("field", field_races),
+                Some(other) => return Err(format!("unknown suite {other:?} (ntt or field)")),
+                None => return Err("which suite? (ntt or field)".into()),
+            };
+        let mut out = Args {
+            suite,
+            races,
+            opts: Options {
+                rounds: 7,
+                ..Options::default()
+            },
+            json: None,
+            svg: None,
+        };
+        let mut it = args[1..].iter();
+        while let Some(flag) = it.next() {
+            let mut value = || it.next().cloned().ok_or(format!("{flag} needs a value"));
+            match flag.as_str() {
+                "--rounds" => {
+                    out.opts.rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?;
+                    if out.opts.rounds == 0 {
+                        return Err("--rounds must be at least 1".into());
+                    }
+                }
+                "--burst-ms" => {
+                    out.opts.burst_ms = value()?.parse().map_err(|e| format!("--burst-ms: {e}"))?;
+                    if !out.opts.burst_ms.is_finite() || out.opts.burst_ms <= 0.0 {
+                        return Err("--burst-ms must be positive".into());
+                    }
+                }
+                "--filter" => out.opts.filter = Some(value()?),
+                "--json" => out.json = Some(PathBuf::from(value()?)),
+                "--svg" => out.svg = Some(PathBuf::from(value()?)),
+                other => return Err(format!("unknown argument {other:?}")),
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn main(args: &[String]) -> ExitCode {
+        let args = match parse(args) {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("carbide bench: {e}\n{}", super::USAGE);
+                return ExitCode::from(2);
+            }
+        };
+        println!(
+            "carbide bench {}: {} threads, SIMD {}, {} interleaved rounds",
+            args.suite,
+            carbide_benches::threads(),
+            carbide_benches::simd_level(),
+            args.opts.rounds
+        );
+        println!(
+            "| workload | carbide | peer | peer time | peer / carbide [p25, p75] | carbide throughput |"
+        );
+        println!("|---|---|---|---|---|---|");
+        let results = driver::run((args.races)(), &args.opts, |r| {
+            let (Some(ours), Some(peer)) = (r.ours(), r.peer()) else {
+                return;
+            };
+            let [r25, r50, r75] = peer.ratio;
+            println!(
+                "| {} | {} | {} | {} | {r50:.2}× [{r25:.2}, {r75:.2}] | {:.1} M elements/s |",
+                r.group,
+                fmt_time(ours.median_s),
+                peer.name,
+                fmt_time(peer.median_s),
+                r.elements as f64 / ours.median_s / 1e6
+            );
+        });
+        let title = format!("carbide bench {}: speed-up over the peer", args.suite);
+        let outputs = [
+            (args.json, {
+                let doc = driver::to_json("carbide bench", args.suite, &args.opts, &results);
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            }),
+            (args.svg, driver::svg_chart(&title, &results)),
+        ];
+        for (path, text) in outputs {
+            let Some(path) = path else { continue };
+            if let Err(e) = driver::write_file(&path, &text) {
+                eprintln!("carbide bench: cannot write {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+            println!("wrote {}", path.display());
+        }
+        ExitCode::SUCCESS
+    }
+}
