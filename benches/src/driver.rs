@@ -32,6 +32,34 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// Applies `--rounds N`, `--burst-ms MS` or `--filter S` (`value` yields the argument);
+    /// `Ok(false)` if `flag` is none of them.
+    pub fn apply_flag(
+        &mut self,
+        flag: &str,
+        value: impl FnOnce() -> Result<String, String>,
+    ) -> Result<bool, String> {
+        match flag {
+            "--rounds" => {
+                self.rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?;
+                if self.rounds == 0 {
+                    return Err("--rounds must be at least 1".into());
+                }
+            }
+            "--burst-ms" => {
+                self.burst_ms = value()?.parse().map_err(|e| format!("--burst-ms: {e}"))?;
+                if !self.burst_ms.is_finite() || self.burst_ms <= 0.0 {
+                    return Err("--burst-ms must be positive".into());
+                }
+            }
+            "--filter" => self.filter = Some(value()?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
 /// One contender's figures.
 #[derive(Clone, Debug)]
 pub struct ContenderResult {

@@ -3,6 +3,7 @@
 //! - [`Ntt`]: the capability trait over a row-major batch of columns (one required method;
 //!   inverse, coset and low-degree extension by default);
 //! - [`Radix2Dit`]: the rayon CPU implementation; [`NaiveDft`]: the O(n²) reference;
+//! - [`poly`]: interpolation and evaluation helpers (on H, on a coset, at any point);
 //! - [`ntt`] and [`intt`]: one column, natural order, bit-identical to ark-poly's
 //!   `Radix2EvaluationDomain::fft_in_place`/`ifft_in_place` and plonky2's `fft`/`ifft`.
 //!
@@ -22,6 +23,7 @@
 mod error;
 mod four_step;
 mod naive;
+pub mod poly;
 mod radix2;
 mod traits;
 mod util;
@@ -43,7 +45,7 @@ pub use traits::Ntt;
 pub use util::log_rows;
 
 /// One shared [`Radix2Dit`] per field type, so the entry points reuse twiddle tables.
-fn shared<F: TwoAdicField>() -> Arc<Radix2Dit<F>> {
+pub(crate) fn shared<F: TwoAdicField>() -> Arc<Radix2Dit<F>> {
     static CACHE: OnceLock<Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>> = OnceLock::new();
     let mut map = CACHE
         .get_or_init(Default::default)

@@ -79,20 +79,10 @@ mod bench {
         let mut it = args[1..].iter();
         while let Some(flag) = it.next() {
             let mut value = || it.next().cloned().ok_or(format!("{flag} needs a value"));
+            if out.opts.apply_flag(flag, &mut value)? {
+                continue;
+            }
             match flag.as_str() {
-                "--rounds" => {
-                    out.opts.rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?;
-                    if out.opts.rounds == 0 {
-                        return Err("--rounds must be at least 1".into());
-                    }
-                }
-                "--burst-ms" => {
-                    out.opts.burst_ms = value()?.parse().map_err(|e| format!("--burst-ms: {e}"))?;
-                    if !out.opts.burst_ms.is_finite() || out.opts.burst_ms <= 0.0 {
-                        return Err("--burst-ms must be positive".into());
-                    }
-                }
-                "--filter" => out.opts.filter = Some(value()?),
                 "--json" => out.json = Some(PathBuf::from(value()?)),
                 "--svg" => out.svg = Some(PathBuf::from(value()?)),
                 other => return Err(format!("unknown argument {other:?}")),

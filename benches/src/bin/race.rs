@@ -28,25 +28,15 @@ fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        if args.opts.apply_flag(&flag, &mut value)? {
+            continue;
+        }
         match flag.as_str() {
-            "--rounds" => {
-                args.opts.rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?;
-                if args.opts.rounds == 0 {
-                    return Err("--rounds must be at least 1".into());
-                }
-            }
-            "--burst-ms" => {
-                args.opts.burst_ms = value()?.parse().map_err(|e| format!("--burst-ms: {e}"))?;
-                if !args.opts.burst_ms.is_finite() || args.opts.burst_ms <= 0.0 {
-                    return Err("--burst-ms must be positive".into());
-                }
-            }
             "--suite" => match value()?.as_str() {
                 "field" => (args.suite, args.suite_name) = (field_races, "field"),
                 "ntt" => (args.suite, args.suite_name) = (ntt_races, "ntt"),
                 other => return Err(format!("unknown suite {other:?} (field or ntt)")),
             },
-            "--filter" => args.opts.filter = Some(value()?),
             "--json" => args.json = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other:?} (try --help)")),
