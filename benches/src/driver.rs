@@ -199,6 +199,12 @@ pub fn run(races: Vec<Race>, opts: &Options, mut done: impl FnMut(&RaceResult)) 
     results
 }
 
+/// What the figures depend on beyond the code: rayon's thread count and the instruction set
+/// carbide's packed Goldilocks runs with.
+pub fn machine() -> (usize, &'static str) {
+    (rayon::current_num_threads(), carbide_field::simd_level())
+}
+
 /// `1.234 ms` and the like.
 pub fn fmt_time(s: f64) -> String {
     match s {
@@ -239,12 +245,13 @@ pub fn to_json(tool: &str, suite: &str, opts: &Options, results: &[RaceResult]) 
             json!({ "race": r.group, "elements": r.elements, "contenders": contenders })
         })
         .collect();
+    let (threads, simd) = machine();
     json!({
         "tool": tool,
         "suite": suite,
         "commit": commit,
-        "threads": rayon::current_num_threads(),
-        "simd": carbide_field::simd_level(),
+        "threads": threads,
+        "simd": simd,
         "rounds": opts.rounds,
         "burst_ms": opts.burst_ms,
         "statistic": "median over rounds; ratio = median of per-round peer/carbide",

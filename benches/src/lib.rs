@@ -9,18 +9,9 @@
 //!   per-round ratios, so load from other tenants of a shared machine hits both sides alike.
 
 use std::hint::black_box;
+use std::ops::{Add, Mul, MulAssign};
 
 pub mod driver;
-
-/// Threads rayon runs on (`RAYON_NUM_THREADS` or the core count).
-pub fn threads() -> usize {
-    rayon::current_num_threads()
-}
-
-/// The instruction set carbide's packed Goldilocks runs with here.
-pub fn simd_level() -> &'static str {
-    carbide_field::simd_level()
-}
 
 use ark_bn254::Fr;
 use carbide_field::{Field, Goldilocks, GoldilocksExt2, par_batch_inverse};
@@ -68,17 +59,18 @@ pub fn random_vec<F: Field>(n: usize, seed: u64) -> Vec<F> {
     (0..n).map(|_| F::random(&mut rng)).collect()
 }
 
-/// `out[i] = a[i] · b[i]` through carbide's trait: the path a generic caller takes.
+/// `out[i] = a[i] · b[i]`. Generic over the operator, so carbide's fields and the peers' types
+/// run the same loop (each instance out of line: inlining favours no side).
 #[inline(never)]
-pub fn mul_slices<F: Field>(a: &[F], b: &[F], out: &mut [F]) {
+pub fn mul_slices<T: Copy + Mul<Output = T>>(a: &[T], b: &[T], out: &mut [T]) {
     for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
         *o = *x * *y;
     }
 }
 
-/// `out[i] = a[i] + b[i]` through carbide's trait.
+/// `out[i] = a[i] + b[i]`.
 #[inline(never)]
-pub fn add_slices<F: Field>(a: &[F], b: &[F], out: &mut [F]) {
+pub fn add_slices<T: Copy + Add<Output = T>>(a: &[T], b: &[T], out: &mut [T]) {
     for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
         *o = *x + *y;
     }
@@ -86,100 +78,20 @@ pub fn add_slices<F: Field>(a: &[F], b: &[F], out: &mut [F]) {
 
 /// `x ← x·y`, `n` times: a dependent chain, so this measures latency, not throughput.
 #[inline(never)]
-pub fn mul_chain<F: Field>(mut x: F, y: F, n: usize) -> F {
+pub fn mul_chain<T: Copy + MulAssign>(mut x: T, y: T, n: usize) -> T {
     for _ in 0..n {
         x *= y;
     }
     x
 }
 
-/// `out[i] = a[i]⁻¹` one inversion at a time.
+/// `out[i] = a[i]⁻¹` one inversion at a time, through the type's own inverse (zero for zero).
 #[inline(never)]
-pub fn invert_each<F: Field>(a: &[F], out: &mut [F]) {
+pub fn invert_each<T: Copy + Default>(a: &[T], out: &mut [T], inv: impl Fn(&T) -> Option<T>) {
     for (o, x) in out.iter_mut().zip(a) {
-        *o = x.try_inverse().unwrap_or(F::ZERO);
+        *o = inv(x).unwrap_or_default();
     }
 }
-
-/// The peers' loops: the same shapes over plonky2's and arkworks' own types and operators.
-pub mod peers {
-    use super::*;
-
-    /// plonky2 `out[i] = a[i] · b[i]`.
-    #[inline(never)]
-    pub fn p2_mul_slices(a: &[P2], b: &[P2], out: &mut [P2]) {
-        for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
-            *o = *x * *y;
-        }
-    }
-
-    /// plonky2 `out[i] = a[i] + b[i]`.
-    #[inline(never)]
-    pub fn p2_add_slices(a: &[P2], b: &[P2], out: &mut [P2]) {
-        for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
-            *o = *x + *y;
-        }
-    }
-
-    /// plonky2 dependent multiplication chain.
-    #[inline(never)]
-    pub fn p2_mul_chain(mut x: P2, y: P2, n: usize) -> P2 {
-        for _ in 0..n {
-            x *= y;
-        }
-        x
-    }
-
-    /// plonky2 one-at-a-time inversion.
-    #[inline(never)]
-    pub fn p2_invert_each(a: &[P2], out: &mut [P2]) {
-        for (o, x) in out.iter_mut().zip(a) {
-            *o = x.try_inverse().unwrap_or(P2::ZERO);
-        }
-    }
-
-    /// plonky2 quadratic-extension `out[i] = a[i] · b[i]`.
-    #[inline(never)]
-    pub fn p2_ext_mul_slices(a: &[P2Ext], b: &[P2Ext], out: &mut [P2Ext]) {
-        for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
-            *o = *x * *y;
-        }
-    }
-
-    /// plonky2 quadratic-extension one-at-a-time inversion.
-    #[inline(never)]
-    pub fn p2_ext_invert_each(a: &[P2Ext], out: &mut [P2Ext]) {
-        for (o, x) in out.iter_mut().zip(a) {
-            *o = x.try_inverse().unwrap_or(P2Ext::ZERO);
-        }
-    }
-
-    /// arkworks `out[i] = a[i] · b[i]`.
-    #[inline(never)]
-    pub fn ark_mul_slices(a: &[Fr], b: &[Fr], out: &mut [Fr]) {
-        for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
-            *o = *x * *y;
-        }
-    }
-
-    /// arkworks `out[i] = a[i] + b[i]`.
-    #[inline(never)]
-    pub fn ark_add_slices(a: &[Fr], b: &[Fr], out: &mut [Fr]) {
-        for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
-            *o = *x + *y;
-        }
-    }
-
-    /// arkworks one-at-a-time inversion.
-    #[inline(never)]
-    pub fn ark_invert_each(a: &[Fr], out: &mut [Fr]) {
-        for (o, x) in out.iter_mut().zip(a) {
-            *o = ark_ff::Field::inverse(x).unwrap_or_default();
-        }
-    }
-}
-
-use peers::*;
 
 /// A binary slice operation raced between ours (on `F`) and a peer (on `P`), on the same bits.
 fn slice_race<F: Field, P: Copy + Default + 'static>(
@@ -216,7 +128,7 @@ fn inverse_race<F: Field, P: Copy + Default + 'static>(
     group: &'static str,
     peer_name: &'static str,
     to_peer: fn(F) -> P,
-    theirs: fn(&[P], &mut [P]),
+    peer_inverse: fn(&P) -> Option<P>,
 ) -> Race {
     const M: usize = 256;
     let a: Vec<F> = random_vec(M, 40);
@@ -227,10 +139,10 @@ fn inverse_race<F: Field, P: Copy + Default + 'static>(
         elements: M as u64,
         contenders: vec![
             contender("carbide", move || {
-                invert_each(black_box(&a), black_box(&mut out))
+                invert_each(black_box(&a), black_box(&mut out), F::try_inverse)
             }),
             contender(peer_name, move || {
-                theirs(black_box(&pa), black_box(&mut pout))
+                invert_each(black_box(&pa), black_box(&mut pout), peer_inverse)
             }),
         ],
     }
@@ -248,7 +160,7 @@ pub fn field_races() -> Vec<Race> {
             1,
             to_p2,
             mul_slices,
-            p2_mul_slices,
+            mul_slices,
         ),
         slice_race(
             "goldilocks/add",
@@ -256,7 +168,7 @@ pub fn field_races() -> Vec<Race> {
             3,
             to_p2,
             add_slices,
-            p2_add_slices,
+            add_slices,
         ),
     ];
 
@@ -270,7 +182,7 @@ pub fn field_races() -> Vec<Race> {
                 black_box(mul_chain(black_box(x), black_box(y), N));
             }),
             contender("plonky2", move || {
-                black_box(p2_mul_chain(black_box(px), black_box(py), N));
+                black_box(mul_chain(black_box(px), black_box(py), N));
             }),
         ],
     });
@@ -278,7 +190,7 @@ pub fn field_races() -> Vec<Race> {
         "goldilocks/inverse",
         "plonky2",
         to_p2,
-        p2_invert_each,
+        |x: &P2| x.try_inverse(),
     ));
 
     let big: Vec<Goldilocks> = random_vec(BATCH, 7);
@@ -311,13 +223,13 @@ pub fn field_races() -> Vec<Race> {
         9,
         to_p2_ext,
         mul_slices,
-        p2_ext_mul_slices,
+        mul_slices,
     ));
     races.push(inverse_race(
         "goldilocks-ext2/inverse",
         "plonky2",
         to_p2_ext,
-        p2_ext_invert_each,
+        |x: &P2Ext| x.try_inverse(),
     ));
 
     races.push(slice_race(
@@ -326,7 +238,7 @@ pub fn field_races() -> Vec<Race> {
         11,
         same,
         mul_slices,
-        ark_mul_slices,
+        mul_slices,
     ));
     races.push(slice_race(
         "bn254-fr/add",
@@ -334,13 +246,13 @@ pub fn field_races() -> Vec<Race> {
         13,
         same,
         add_slices,
-        ark_add_slices,
+        add_slices,
     ));
     races.push(inverse_race(
         "bn254-fr/inverse",
         "arkworks",
         same,
-        ark_invert_each,
+        ark_ff::Field::inverse,
     ));
 
     let big: Vec<Fr> = random_vec(BATCH, 15);

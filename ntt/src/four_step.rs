@@ -14,6 +14,7 @@ use carbide_field::{Field, Kernel, PackedField, TwoAdicField};
 use rayon::prelude::*;
 
 use crate::radix2::panel_ntt;
+use crate::util::reverse_bits;
 
 /// Bytes of one panel: comfortably inside a 512 KiB–1 MiB L2 with room for the twiddles.
 const PANEL_BYTES: usize = 256 << 10;
@@ -22,6 +23,8 @@ const PANEL_BYTES: usize = 256 << 10;
 /// `step[k1] = ω_n^(k1·W)`, so a row's factors are `ω_n^(k1·col0)·base·step^i`.
 #[derive(Debug)]
 pub(crate) struct TwistTable<F> {
+    /// ω_n itself.
+    omega: F,
     base: Vec<F>,
     step: Vec<F>,
 }
@@ -36,7 +39,7 @@ impl<F: TwoAdicField> TwistTable<F> {
             base.extend(r.powers().take(w));
             step.push(base[row_start + w - 1] * r);
         }
-        Self { base, step }
+        Self { omega, base, step }
     }
 }
 
@@ -49,11 +52,6 @@ fn panel_cols<F: Field>(rows: usize, cols: usize) -> usize {
     c.max(w.min(cols)).min(cols)
 }
 
-#[inline(always)]
-fn reverse(i: usize, bits: usize) -> usize {
-    i.reverse_bits() >> (usize::BITS as usize - bits)
-}
-
 /// [`first_pass`] as a vectorized task.
 struct FirstPass<'a, F> {
     x: &'a [F],
@@ -62,7 +60,6 @@ struct FirstPass<'a, F> {
     col0: usize,
     dims: (usize, usize, usize),
     tw1: &'a [F],
-    omega: F,
     twist: &'a TwistTable<F>,
 }
 
@@ -78,10 +75,9 @@ impl<F: TwoAdicField> Kernel for FirstPass<'_, F> {
             col0,
             dims,
             tw1,
-            omega,
             twist,
         } = self;
-        first_pass(x, out, panel, col0, dims, tw1, omega, twist);
+        first_pass(x, out, panel, col0, dims, tw1, twist);
     }
 }
 
@@ -112,9 +108,27 @@ impl<F: TwoAdicField> Kernel for SecondPass<'_, '_, F> {
     }
 }
 
+/// Columns `col0..col0 + c` of the 2^log_rows-row matrix `src` (rows `row_len` long) into
+/// `panel`, rows in bit-reversed order: panel row i is source row reverse_bits(i). Written in
+/// order, so the panel needs no zeroing first.
+#[inline(always)]
+fn gather_bit_reversed<F: Copy>(
+    panel: &mut Vec<F>,
+    src: &[F],
+    row_len: usize,
+    col0: usize,
+    c: usize,
+    log_rows: usize,
+) {
+    panel.clear();
+    for i in 0..1usize << log_rows {
+        let start = reverse_bits(i, log_rows) * row_len + col0;
+        panel.extend_from_slice(&src[start..start + c]);
+    }
+}
+
 /// Step 1 for the columns `col0..col0 + c`: gather (bit-reversing the rows), transform, twist,
 /// and write transposed into `out` (c rows of n1).
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn first_pass<F: TwoAdicField>(
     x: &[F],
@@ -123,20 +137,14 @@ fn first_pass<F: TwoAdicField>(
     col0: usize,
     (n1, n2, log_n1): (usize, usize, usize),
     tw1: &[F],
-    omega: F,
     twist: &TwistTable<F>,
 ) {
     let c = out.len() / n1;
-    panel.clear();
-    panel.resize(n1 * c, F::ZERO);
-    for (r, src) in x.chunks_exact(n2).enumerate() {
-        let dst = reverse(r, log_n1) * c;
-        panel[dst..dst + c].copy_from_slice(&src[col0..col0 + c]);
-    }
+    gather_bit_reversed(panel, x, n2, col0, c, log_n1);
     panel_ntt(panel, c, log_n1, tw1);
 
     let w = <F::Packing as PackedField>::WIDTH;
-    let g = omega.exp_u64(col0 as u64);
+    let g = twist.omega.exp_u64(col0 as u64);
     let mut s = F::ONE; // ω_n^(k1·col0)
     for (k1, row) in panel.chunks_exact_mut(c).enumerate() {
         let base = &twist.base[k1 * w..(k1 + 1) * w];
@@ -179,12 +187,7 @@ fn second_pass<F: TwoAdicField>(
     tw2: &[F],
 ) {
     let c = strip.first().map_or(0, |s| s.len());
-    panel.clear();
-    panel.resize(strip.len() * c, F::ZERO);
-    for (r, src) in z.chunks_exact(n1).enumerate() {
-        let dst = reverse(r, log_n2) * c;
-        panel[dst..dst + c].copy_from_slice(&src[col0..col0 + c]);
-    }
+    gather_bit_reversed(panel, z, n1, col0, c, log_n2);
     panel_ntt(panel, c, log_n2, tw2);
     for (seg, row) in strip.iter_mut().zip(panel.chunks_exact(c)) {
         seg.copy_from_slice(row);
@@ -193,14 +196,12 @@ fn second_pass<F: TwoAdicField>(
 
 /// The forward NTT of one column of 2^log_n elements (log_n ≥ 6, so n1 ≥ 8) through `scratch` (same
 /// length). `tw1`, `tw2`: the radix-2 twiddles of sizes n1 = 2^⌊log_n/2⌋ and n2 = n/n1.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn four_step<F: TwoAdicField>(
     values: &mut [F],
     scratch: &mut [F],
     log_n: usize,
     tw1: &[F],
     tw2: &[F],
-    omega: F,
     twist: &TwistTable<F>,
 ) {
     let (log_n1, log_n2) = (log_n / 2, log_n - log_n / 2);
@@ -216,7 +217,6 @@ pub(crate) fn four_step<F: TwoAdicField>(
             col0: p * c1,
             dims: (n1, n2, log_n1),
             tw1,
-            omega,
             twist,
         })
     };

@@ -4,7 +4,7 @@ use carbide_field::TwoAdicField;
 
 use crate::error::NttError;
 use crate::traits::Ntt;
-use crate::util::log_rows;
+use crate::util::{log_rows, root};
 
 /// `out[i] = Σ_j a_j·ω^(i·j)`, computed literally. For tests and tiny sizes only.
 #[derive(Clone, Copy, Debug, Default)]
@@ -13,10 +13,7 @@ pub struct NaiveDft;
 impl<F: TwoAdicField> Ntt<F> for NaiveDft {
     fn ntt_batch(&self, values: &mut [F], width: usize) -> Result<(), NttError> {
         let log_n = log_rows::<F>(values.len(), width)?;
-        let omega = F::two_adic_generator(log_n).map_err(|_| NttError::TooLarge {
-            log_len: log_n,
-            max_log_len: F::TWO_ADICITY,
-        })?;
+        let omega = root::<F>(log_n)?;
         let input = values.to_vec();
         let n = 1usize << log_n;
         for i in 0..n {

@@ -7,7 +7,7 @@ use carbide_field::{ExtensionField, Field, TwoAdicField};
 
 use crate::error::NttError;
 use crate::traits::Ntt;
-use crate::util::log_rows;
+use crate::util::{log_rows, root, size_inverse, too_large, try_vec};
 
 /// Coefficients of the polynomial of degree < n whose values on H (|H| = n, in the order
 /// ω^0, ω^1, …) are `evals`.
@@ -31,10 +31,9 @@ pub fn evaluate_on_coset<F: TwoAdicField>(
     log_n: usize,
     shift: F,
 ) -> Result<Vec<F>, NttError> {
-    let n = 1usize.checked_shl(log_n as u32).ok_or(NttError::TooLarge {
-        log_len: log_n,
-        max_log_len: F::TWO_ADICITY,
-    })?;
+    let n = 1usize
+        .checked_shl(log_n as u32)
+        .ok_or(too_large::<F>(log_n))?;
     log_rows::<F>(n, 1)?;
     if coeffs.len() > n {
         return Err(NttError::ShapeMismatch {
@@ -42,9 +41,7 @@ pub fn evaluate_on_coset<F: TwoAdicField>(
             width: 1,
         });
     }
-    let mut v = Vec::new();
-    v.try_reserve_exact(n)
-        .map_err(|_| NttError::OutOfMemory { elements: n })?;
+    let mut v = try_vec(n)?;
     v.extend_from_slice(coeffs);
     v.resize(n, F::ZERO);
     crate::shared::<F>().coset_ntt_batch(&mut v, 1, shift)?;
@@ -64,10 +61,7 @@ pub fn evaluate_evals_at<F: TwoAdicField, E: ExtensionField<F>>(
     x: E,
 ) -> Result<E, NttError> {
     let log_n = log_rows::<F>(evals.len(), 1)?;
-    let omega = F::two_adic_generator(log_n).map_err(|_| NttError::TooLarge {
-        log_len: log_n,
-        max_log_len: F::TWO_ADICITY,
-    })?;
+    let omega = root::<F>(log_n)?;
     let points: Vec<F> = omega.powers().take(evals.len()).collect();
     if let Some(i) = points.iter().position(|&w| x - w == E::ZERO) {
         return Ok(E::from(evals[i]));
@@ -78,11 +72,5 @@ pub fn evaluate_evals_at<F: TwoAdicField, E: ExtensionField<F>>(
         .iter()
         .zip(evals.iter().zip(&points))
         .fold(E::ZERO, |acc, (&d, (&e, &w))| acc + d * (e * w));
-    let n_inv = F::from_u64(evals.len() as u64)
-        .try_inverse()
-        .ok_or(NttError::TooLarge {
-            log_len: log_n,
-            max_log_len: F::TWO_ADICITY,
-        })?;
-    Ok((x.exp_u64(evals.len() as u64) - E::ONE) * sum * n_inv)
+    Ok((x.exp_u64(evals.len() as u64) - E::ONE) * sum * size_inverse::<F>(log_n)?)
 }

@@ -13,7 +13,9 @@ use rayon::prelude::*;
 use crate::error::NttError;
 use crate::four_step::{TwistTable, four_step};
 use crate::traits::Ntt;
-use crate::util::{bit_reverse_rows, lde_shape, log_rows, reverse_bits, scale_rows};
+use crate::util::{
+    bit_reverse_rows, lde_shape, log_rows, reverse_bits, root, scale_rows, size_inverse, try_vec,
+};
 
 /// Elements per block for the in-cache stages: 128 KiB of Goldilocks, 512 KiB of BN254 Fr.
 const BLOCK_ELEMS: usize = 1 << 14;
@@ -71,23 +73,16 @@ impl<F: TwoAdicField> Radix2Dit<F> {
         }
     }
 
-    fn generator(log_n: usize) -> Result<F, NttError> {
-        F::two_adic_generator(log_n).map_err(|_| NttError::TooLarge {
-            log_len: log_n,
-            max_log_len: F::TWO_ADICITY,
-        })
-    }
-
     fn twiddles(&self, log_n: usize) -> Result<Arc<[F]>, NttError> {
         cached(&self.twiddles, log_n, || {
-            let omega = Self::generator(log_n)?;
+            let omega = root::<F>(log_n)?;
             Ok(omega.powers().take((1 << log_n) / 2).collect())
         })
     }
 
     fn twist(&self, log_n: usize) -> Result<Arc<TwistTable<F>>, NttError> {
         cached(&self.twists, log_n, || {
-            let omega = Self::generator(log_n)?;
+            let omega = root::<F>(log_n)?;
             Ok(Arc::new(TwistTable::new(omega, 1 << (log_n / 2))))
         })
     }
@@ -96,9 +91,7 @@ impl<F: TwoAdicField> Radix2Dit<F> {
     fn take_scratch(&self, n: usize) -> Result<Vec<F>, NttError> {
         let mut buf = std::mem::take(&mut *self.scratch.lock().unwrap_or_else(|e| e.into_inner()));
         if buf.len() < n {
-            buf.clear();
-            buf.try_reserve_exact(n)
-                .map_err(|_| NttError::OutOfMemory { elements: n })?;
+            buf = try_vec(n)?;
             buf.resize(n, F::ZERO);
         }
         Ok(buf)
@@ -178,10 +171,9 @@ impl<F: TwoAdicField> Radix2Dit<F> {
         let tw1 = self.twiddles(log_n / 2)?;
         let tw2 = self.twiddles(log_n - log_n / 2)?;
         let twist = self.twist(log_n)?;
-        let omega = Self::generator(log_n)?;
         let mut scratch = self.take_scratch(values.len())?;
         let n = values.len();
-        four_step(values, &mut scratch[..n], log_n, &tw1, &tw2, omega, &twist);
+        four_step(values, &mut scratch[..n], log_n, &tw1, &tw2, &twist);
         self.keep_scratch(scratch);
         Ok(())
     }
@@ -607,12 +599,7 @@ impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
         self.ntt_batch(&mut coeffs, width)?;
         // Row i ≥ 1 holds n·a_(n−i): times n⁻¹·shift^(n−i) = (n⁻¹·shift^n)·shift⁻¹^i. Row 0
         // (n·a_0) gets the same formula's n⁻¹·shift^n, so it is set right afterwards.
-        let n_inv = F::from_u64(n as u64)
-            .try_inverse()
-            .ok_or(NttError::TooLarge {
-                log_len: log_n,
-                max_log_len: F::TWO_ADICITY,
-            })?;
+        let n_inv = size_inverse::<F>(log_n)?;
         let shift_n = shift.exp_u64(n as u64);
         scale_rows(&mut coeffs, width, n_inv * shift_n, shift_inv);
         scale_rows(
@@ -639,12 +626,4 @@ impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
         self.stages_bitrev(&mut out, width, log_big, added_bits + 1, fill)?;
         Ok(out)
     }
-}
-
-/// An empty vector with room for `n` elements, or the error naming the size.
-fn try_vec<F>(n: usize) -> Result<Vec<F>, NttError> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(n)
-        .map_err(|_| NttError::OutOfMemory { elements: n })?;
-    Ok(v)
 }

@@ -3,6 +3,7 @@ use carbide_field::TwoAdicField;
 use crate::error::NttError;
 use crate::util::{
     bit_reverse_rows, lde_shape, log_rows, reverse_rows_tail, scale_all, scale_rows_by_powers,
+    size_inverse, try_vec,
 };
 
 /// The NTT capability: transforms of every column of a row-major batch (`width` columns, a
@@ -22,13 +23,7 @@ pub trait Ntt<F: TwoAdicField>: Sync {
         self.ntt_batch(values, width)?;
         // Σ_i out_i·ω^(i·j) = n·a_(−j mod n): the forward transform, rows 1.. reversed, over n.
         reverse_rows_tail(values, width);
-        let n_inv = F::from_u64(1 << log_n)
-            .try_inverse()
-            .ok_or(NttError::TooLarge {
-                log_len: log_n,
-                max_log_len: F::TWO_ADICITY,
-            })?;
-        scale_all(values, n_inv);
+        scale_all(values, size_inverse::<F>(log_n)?);
         Ok(())
     }
 
@@ -80,10 +75,7 @@ pub trait Ntt<F: TwoAdicField>: Sync {
         if shift.is_zero() {
             return Err(NttError::ZeroShift);
         }
-        let mut coeffs = Vec::new();
-        coeffs
-            .try_reserve_exact(total)
-            .map_err(|_| NttError::OutOfMemory { elements: total })?;
+        let mut coeffs = try_vec(total)?;
         coeffs.extend_from_slice(evals);
         self.intt_batch(&mut coeffs, width)?;
         coeffs.resize(total, F::ZERO);

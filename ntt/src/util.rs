@@ -21,12 +21,38 @@ pub fn log_rows<F: TwoAdicField>(len: usize, width: usize) -> Result<usize, NttE
     }
     let log_len = rows.trailing_zeros() as usize;
     if log_len > F::TWO_ADICITY {
-        return Err(NttError::TooLarge {
-            log_len,
-            max_log_len: F::TWO_ADICITY,
-        });
+        return Err(too_large::<F>(log_len));
     }
     Ok(log_len)
+}
+
+/// The error for a transform of 2^log_len rows in `F`.
+pub(crate) fn too_large<F: TwoAdicField>(log_len: usize) -> NttError {
+    NttError::TooLarge {
+        log_len,
+        max_log_len: F::TWO_ADICITY,
+    }
+}
+
+/// ω of order 2^log_n, the root ark-poly and plonky2 use.
+pub(crate) fn root<F: TwoAdicField>(log_n: usize) -> Result<F, NttError> {
+    F::two_adic_generator(log_n).map_err(|_| too_large::<F>(log_n))
+}
+
+/// 1/2^log_n (it exists within the two-adicity: p is odd).
+pub(crate) fn size_inverse<F: TwoAdicField>(log_n: usize) -> Result<F, NttError> {
+    let n = 1u64
+        .checked_shl(log_n as u32)
+        .ok_or(too_large::<F>(log_n))?;
+    F::from_u64(n).try_inverse().ok_or(too_large::<F>(log_n))
+}
+
+/// An empty vector with room for `n` elements, or the error naming the size.
+pub(crate) fn try_vec<T>(n: usize) -> Result<Vec<T>, NttError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|_| NttError::OutOfMemory { elements: n })?;
+    Ok(v)
 }
 
 /// The rows' log2 and the element count of a low-degree extension by 2^added_bits, or the
@@ -38,17 +64,13 @@ pub(crate) fn lde_shape<F: TwoAdicField>(
 ) -> Result<(usize, usize), NttError> {
     let log_n = log_rows::<F>(len, width)?;
     let log_big = log_n + added_bits;
-    let too_large = NttError::TooLarge {
-        log_len: log_big,
-        max_log_len: F::TWO_ADICITY,
-    };
     if log_big > F::TWO_ADICITY {
-        return Err(too_large);
+        return Err(too_large::<F>(log_big));
     }
     let total = 1usize
         .checked_shl(added_bits as u32)
         .and_then(|f| len.checked_mul(f))
-        .ok_or(too_large)?;
+        .ok_or(too_large::<F>(log_big))?;
     Ok((log_n, total))
 }
 

@@ -99,12 +99,10 @@ mod bench {
                 return ExitCode::from(2);
             }
         };
+        let (threads, simd) = driver::machine();
         println!(
-            "carbide bench {}: {} threads, SIMD {}, {} interleaved rounds",
-            args.suite,
-            carbide_benches::threads(),
-            carbide_benches::simd_level(),
-            args.opts.rounds
+            "carbide bench {}: {threads} threads, SIMD {simd}, {} interleaved rounds",
+            args.suite, args.opts.rounds
         );
         println!(
             "| workload | carbide | peer | peer time | peer / carbide [p25, p75] | carbide throughput |"
