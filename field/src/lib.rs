@@ -26,6 +26,8 @@ mod codec;
 mod error;
 mod goldilocks;
 mod macros;
+#[cfg(target_arch = "x86_64")]
+pub mod mont52;
 mod packed;
 #[cfg(feature = "plonky2")]
 mod plonky2_compat;

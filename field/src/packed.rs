@@ -93,3 +93,15 @@ impl<F: Field> PackedField for F {
         slice[0] = self;
     }
 }
+
+/// Whether `CARBIDE_SIMD` (`off`, `0` or `scalar`) asks for the scalar build of every kernel:
+/// to compare against, or to rule SIMD out.
+pub(crate) fn simd_disabled() -> bool {
+    static OFF: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *OFF.get_or_init(|| {
+        matches!(
+            std::env::var("CARBIDE_SIMD").as_deref(),
+            Ok("off" | "0" | "scalar")
+        )
+    })
+}

@@ -61,6 +61,22 @@ pub trait Field:
     /// A uniformly random element.
     fn random<R: Rng + ?Sized>(rng: &mut R) -> Self;
 
+    /// For 256-bit Montgomery fields (arkworks' 4-limb prime fields): the stored limbs,
+    /// `self·2^256 mod p` little-endian, so vector kernels with their own arithmetic (AVX-512
+    /// IFMA) take elements in without a conversion. `None` for every other field.
+    #[inline]
+    fn montgomery_limbs(&self) -> Option<[u64; 4]> {
+        None
+    }
+
+    /// The element whose [`Self::montgomery_limbs`] are `limbs`; `None` if they are not below
+    /// the modulus or the field is not a 256-bit Montgomery field.
+    #[inline]
+    fn from_montgomery_limbs(limbs: [u64; 4]) -> Option<Self> {
+        let _ = limbs;
+        None
+    }
+
     /// Whether this is zero.
     #[inline]
     fn is_zero(&self) -> bool {

@@ -22,6 +22,8 @@
 
 mod error;
 mod four_step;
+#[cfg(target_arch = "x86_64")]
+mod ifma;
 mod naive;
 pub mod poly;
 mod radix2;

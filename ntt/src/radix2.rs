@@ -6,12 +6,16 @@
 
 use std::sync::{Arc, Mutex};
 
+#[cfg(target_arch = "x86_64")]
+use carbide_field::mont52::Block;
 use carbide_field::{Field, Kernel, PackedField, TwoAdicField};
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
 use crate::error::NttError;
 use crate::four_step::{TwistTable, four_step};
+#[cfg(target_arch = "x86_64")]
+use crate::ifma;
 use crate::traits::Ntt;
 use crate::util::{
     bit_reverse_rows, lde_shape, log_rows, reverse_bits, root, scale_rows, size_inverse, try_vec,
@@ -42,6 +46,12 @@ pub struct Radix2Dit<F> {
     twists: SizeCache<TwistTable<F>>,
     /// The four-step's second matrix, reused between calls.
     scratch: Mutex<Vec<F>>,
+    /// IFMA tables per size; `None` inside when `F` is not a 256-bit Montgomery field.
+    #[cfg(target_arch = "x86_64")]
+    ifma: SizeCache<Option<ifma::Tables>>,
+    /// The IFMA path's limb-major copy of the column, reused between calls.
+    #[cfg(target_arch = "x86_64")]
+    ifma_scratch: Mutex<Vec<Block>>,
 }
 
 /// The entry for `log_n`, made by `make` on first use. A poisoned lock only means another
@@ -70,6 +80,10 @@ impl<F: TwoAdicField> Radix2Dit<F> {
             twiddles: Mutex::new(Vec::new()),
             twists: Mutex::new(Vec::new()),
             scratch: Mutex::new(Vec::new()),
+            #[cfg(target_arch = "x86_64")]
+            ifma: Mutex::new(Vec::new()),
+            #[cfg(target_arch = "x86_64")]
+            ifma_scratch: Mutex::new(Vec::new()),
         }
     }
 
@@ -164,6 +178,30 @@ impl<F: TwoAdicField> Radix2Dit<F> {
             tw: &tw,
         });
         Ok(())
+    }
+
+    /// One long column: on AVX-512 IFMA for 256-bit Montgomery fields, else the four-step.
+    fn ntt_column(&self, values: &mut [F], log_n: usize) -> Result<(), NttError> {
+        #[cfg(target_arch = "x86_64")]
+        if log_n >= ifma::MIN_LOG
+            && F::ONE.montgomery_limbs().is_some()
+            && let Some(s) = carbide_field::mont52::ifma()
+        {
+            let tables = cached(&self.ifma, log_n, || {
+                Ok(Arc::new(ifma::Tables::new::<F>(log_n)?))
+            })?;
+            if let Some(t) = tables.as_ref() {
+                let mut blocks = std::mem::take(
+                    &mut *self.ifma_scratch.lock().unwrap_or_else(|e| e.into_inner()),
+                );
+                ifma::ntt(s, t, values, &mut blocks);
+                if blocks.len() * size_of::<Block>() <= MAX_KEPT_SCRATCH_BYTES {
+                    *self.ifma_scratch.lock().unwrap_or_else(|e| e.into_inner()) = blocks;
+                }
+                return Ok(());
+            }
+        }
+        self.ntt_four_step(values, log_n)
     }
 
     /// The single-column path for long columns.
@@ -564,7 +602,7 @@ impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
         let log_n = log_rows::<F>(values.len(), width)?;
         match log_n {
             0 => Ok(()),
-            _ if width == 1 && log_n >= FOUR_STEP_MIN_LOG => self.ntt_four_step(values, log_n),
+            _ if width == 1 && log_n >= FOUR_STEP_MIN_LOG => self.ntt_column(values, log_n),
             _ => self.ntt_rows(values, width, log_n),
         }
     }
@@ -574,7 +612,7 @@ impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
         if width == 1 && log_n >= FOUR_STEP_MIN_LOG {
             // The four-step folds its own reversal into its gathers: undo the caller's.
             bit_reverse_rows(values, width, log_n);
-            return self.ntt_four_step(values, log_n);
+            return self.ntt_column(values, log_n);
         }
         self.stages_bitrev(values, width, log_n, 1, |_, _| {})
     }

@@ -76,10 +76,12 @@ lanewise!(Mul, mul, mul_lane);
 /// same code (to compare against, or to rule SIMD out).
 fn arch() -> pulp::Arch {
     static ARCH: OnceLock<pulp::Arch> = OnceLock::new();
-    *ARCH.get_or_init(|| match std::env::var("CARBIDE_SIMD").as_deref() {
+    *ARCH.get_or_init(|| {
         #[cfg(target_arch = "x86_64")]
-        Ok("off" | "0" | "scalar") => pulp::Arch::Scalar,
-        _ => pulp::Arch::new(),
+        if crate::packed::simd_disabled() {
+            return pulp::Arch::Scalar;
+        }
+        pulp::Arch::new()
     })
 }
 
