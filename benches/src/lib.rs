@@ -368,3 +368,48 @@ pub fn ntt_races() -> Vec<Race> {
     });
     races
 }
+
+/// `n` distinct BN254 G1 points `Q + i·S` (cheap to make at 2^20) and random scalars.
+pub fn msm_inputs(n: usize, seed: u64) -> (Vec<ark_bn254::G1Affine>, Vec<Fr>) {
+    use ark_ec::{AffineRepr, CurveGroup};
+    use ark_ff::UniformRand;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let g = ark_bn254::G1Affine::generator();
+    let step = g * Fr::rand(&mut rng);
+    let mut p = g * Fr::rand(&mut rng);
+    let mut points = Vec::with_capacity(n);
+    for _ in 0..n {
+        points.push(p);
+        p += step;
+    }
+    let scalars = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+    (ark_bn254::G1Projective::normalize_batch(&points), scalars)
+}
+
+/// BN254 G1 MSM against ark-ec's `VariableBaseMSM::msm` (rayon-parallel), same points and
+/// scalars on both sides.
+pub fn msm_races() -> Vec<Race> {
+    use ark_ec::VariableBaseMSM;
+    let mut races = Vec::new();
+    for (group, log_n) in [
+        ("msm/bn254-g1-2^16", 16),
+        ("msm/bn254-g1-2^18", 18),
+        ("msm/bn254-g1-2^20", 20),
+    ] {
+        let (bases, scalars) = msm_inputs(1 << log_n, 80 + log_n as u64);
+        let (b2, s2) = (bases.clone(), scalars.clone());
+        races.push(Race {
+            group,
+            elements: 1 << log_n,
+            contenders: vec![
+                contender("carbide", move || {
+                    black_box(carbide_msm::msm(black_box(&bases), black_box(&scalars)).ok());
+                }),
+                contender("ark-ec", move || {
+                    black_box(ark_bn254::G1Projective::msm(black_box(&b2), black_box(&s2)).ok());
+                }),
+            ],
+        });
+    }
+    races
+}

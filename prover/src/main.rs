@@ -1,14 +1,14 @@
 //! The `carbide` command line.
 //!
-//! - `carbide bench ntt|field [--rounds N] [--burst-ms MS] [--filter S] [--json FILE]
-//!   [--svg FILE]`: carbide raced against its peer (plonky2, ark-poly) in one run, interleaved;
+//! - `carbide bench ntt|msm|field [--rounds N] [--burst-ms MS] [--filter S] [--json FILE]
+//!   [--svg FILE]`: carbide raced against its peer (plonky2, ark-poly, ark-ec) in one run, interleaved;
 //!   prints a table of ours, the peer and the ratio for each workload, writes JSON and an SVG
 //!   chart. Needs the `bench` feature.
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  carbide bench ntt|field [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
+  carbide bench ntt|msm|field [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,7 +48,7 @@ mod bench {
     use std::process::ExitCode;
 
     use carbide_benches::driver::{self, Options, fmt_time};
-    use carbide_benches::{Race, field_races, ntt_races};
+    use carbide_benches::{Race, field_races, msm_races, ntt_races};
 
     struct Args {
         suite: &'static str,
@@ -62,9 +62,10 @@ mod bench {
         let (suite, races): (&'static str, fn() -> Vec<Race>) =
             match args.first().map(String::as_str) {
                 Some("ntt") => ("ntt", ntt_races),
+                Some("msm") => ("msm", msm_races),
                 Some("field") => ("field", field_races),
-                Some(other) => return Err(format!("unknown suite {other:?} (ntt or field)")),
-                None => return Err("which suite? (ntt or field)".into()),
+                Some(other) => return Err(format!("unknown suite {other:?} (ntt, msm or field)")),
+                None => return Err("which suite? (ntt, msm or field)".into()),
             };
         let mut out = Args {
             suite,

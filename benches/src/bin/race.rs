@@ -1,13 +1,13 @@
 //! carbide against its peers, interleaved (see [`carbide_benches::driver`]): prints a markdown
 //! table and optionally writes the JSON.
 //!
-//! usage: race [--suite field|ntt] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE]
+//! usage: race [--suite field|ntt|msm] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use carbide_benches::driver::{self, Options, fmt_time};
-use carbide_benches::{Race, field_races, ntt_races};
+use carbide_benches::{Race, field_races, msm_races, ntt_races};
 
 struct Args {
     suite: fn() -> Vec<Race>,
@@ -16,7 +16,7 @@ struct Args {
     json: Option<PathBuf>,
 }
 
-const USAGE: &str = "usage: race [--suite field|ntt] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE]";
+const USAGE: &str = "usage: race [--suite field|ntt|msm] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE]";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
@@ -35,7 +35,8 @@ fn parse_args() -> Result<Args, String> {
             "--suite" => match value()?.as_str() {
                 "field" => (args.suite, args.suite_name) = (field_races, "field"),
                 "ntt" => (args.suite, args.suite_name) = (ntt_races, "ntt"),
-                other => return Err(format!("unknown suite {other:?} (field or ntt)")),
+                "msm" => (args.suite, args.suite_name) = (msm_races, "msm"),
+                other => return Err(format!("unknown suite {other:?} (field, ntt or msm)")),
             },
             "--json" => args.json = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(USAGE.into()),
