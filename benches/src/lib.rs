@@ -369,21 +369,17 @@ pub fn ntt_races() -> Vec<Race> {
     races
 }
 
-/// `n` distinct BN254 G1 points `Q + i·S` (cheap to make at 2^20) and random scalars.
+/// `n` independent random BN254 G1 points (`r_i·G` by ark-ec's windowed `batch_mul`) and
+/// random scalars.
 pub fn msm_inputs(n: usize, seed: u64) -> (Vec<ark_bn254::G1Affine>, Vec<Fr>) {
-    use ark_ec::{AffineRepr, CurveGroup};
+    use ark_ec::PrimeGroup;
+    use ark_ec::scalar_mul::ScalarMul;
     use ark_ff::UniformRand;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let g = ark_bn254::G1Affine::generator();
-    let step = g * Fr::rand(&mut rng);
-    let mut p = g * Fr::rand(&mut rng);
-    let mut points = Vec::with_capacity(n);
-    for _ in 0..n {
-        points.push(p);
-        p += step;
-    }
+    let exponents: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+    let points = ark_bn254::G1Projective::generator().batch_mul(&exponents);
     let scalars = (0..n).map(|_| Fr::rand(&mut rng)).collect();
-    (ark_bn254::G1Projective::normalize_batch(&points), scalars)
+    (points, scalars)
 }
 
 /// BN254 G1 MSM against ark-ec's `VariableBaseMSM::msm` (rayon-parallel), same points and

@@ -180,6 +180,25 @@ impl Mont52 {
         to_limbs52(x)
     }
 
+    /// The arkworks Montgomery words (`x·2^256 mod p`) of canonical R′-form limbs
+    /// (`x·2^260 mod p`): four modular halvings.
+    pub fn r256_from_r260(&self, l: [u64; LIMBS]) -> [u64; 4] {
+        let mut x = from_limbs52(l);
+        for _ in 0..4 {
+            // x/2 mod p: (x + p)/2 when x is odd; the sum's 257th bit comes back as the top.
+            let (sum, carry) = if x[0] & 1 == 1 {
+                add4(x, self.p)
+            } else {
+                (x, false)
+            };
+            for i in 0..4 {
+                let next = if i == 3 { carry as u64 } else { sum[i + 1] & 1 };
+                x[i] = (sum[i] >> 1) | (next << 63);
+            }
+        }
+        x
+    }
+
     /// `p − x` for canonical limbs `x` (zero stays zero).
     pub fn neg(&self, x: [u64; LIMBS]) -> [u64; LIMBS] {
         let w = from_limbs52(x);

@@ -90,6 +90,7 @@ fn check_field<F: Field + ark_ff::PrimeField<BigInt = BigInt<4>>>() {
     for x in xs.iter().take(20) {
         let want = (x * 16u8) % &p;
         assert_eq!(big(from_limbs52(m.r260_from_r256(words(x)))), want);
+        assert_eq!(m.r256_from_r260(m.r260_from_r256(words(x))), words(x));
         let neg = big(from_limbs52(m.neg(to_limbs52(words(x)))));
         assert_eq!((neg + x) % &p, BigUint::ZERO);
     }

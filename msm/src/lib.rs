@@ -24,6 +24,8 @@
 mod batch_affine;
 mod context;
 mod error;
+#[cfg(target_arch = "x86_64")]
+mod ifma;
 mod naive;
 mod pippenger;
 mod traits;

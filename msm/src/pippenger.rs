@@ -45,15 +45,28 @@ impl<P: SWCurveConfig> Msm<P> for Pippenger {
         scalars: &[P::ScalarField],
     ) -> Result<Projective<P>, MsmError> {
         check_lengths(bases.len(), scalars.len())?;
-        let digits = Digits::new::<P>(scalars, self.window, bases.len());
+        #[cfg(target_arch = "x86_64")]
+        let prepared = crate::ifma::Prepared::new(bases);
+        #[cfg(target_arch = "x86_64")]
+        let cost = match prepared {
+            Some(_) => BucketCost::Chunked,
+            None => BucketCost::RunningSums,
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let cost = BucketCost::RunningSums;
+        let digits = Digits::new::<P>(scalars, self.window, bases.len(), cost);
         let windows: Vec<usize> = (0..digits.windows).collect();
         let digits = &digits;
         let window_sum = |&w: &usize| {
+            #[cfg(target_arch = "x86_64")]
+            if let Some(fast) = &prepared {
+                return fast.bucket_msm::<P>(digits.c, digits.window(w));
+            }
             bucket_msm(digits.c, || {
                 bases
                     .iter()
                     .enumerate()
-                    .map(move |(i, b)| (digits.get(i, w), b))
+                    .map(move |(i, b)| (digits.window(w)[i], b))
             })
         };
         #[cfg(feature = "parallel")]
@@ -76,12 +89,16 @@ pub(crate) fn combine_windows<P: SWCurveConfig>(sums: &[Projective<P>], c: usize
     total
 }
 
-/// Signed c-bit digits of every scalar, scalar-major.
+/// Signed c-bit digits of every scalar, window-major (a window's pass reads its digits in
+/// order).
 pub(crate) struct Digits {
     pub(crate) c: usize,
     pub(crate) windows: usize,
-    digits: Vec<i32>,
+    digits: Vec<Vec<i32>>,
 }
+
+/// Scalars per recoding task.
+const RECODE_CHUNK: usize = 1 << 12;
 
 impl Digits {
     /// The digits of `scalars` in windows of `window` bits (or the best size for `n` points),
@@ -90,6 +107,7 @@ impl Digits {
         scalars: &[P::ScalarField],
         window: Option<usize>,
         n: usize,
+        cost: BucketCost,
     ) -> Self {
         #[cfg(feature = "parallel")]
         let bigints: Vec<_> = scalars.par_iter().map(|s| s.into_bigint()).collect();
@@ -103,7 +121,7 @@ impl Digits {
         Self::from_bigints(
             &bigints,
             bits,
-            window.unwrap_or_else(|| best_window(n, bits)),
+            window.unwrap_or_else(|| best_window(n, bits, cost)),
         )
     }
 
@@ -111,40 +129,57 @@ impl Digits {
     pub(crate) fn from_bigints<B: BigInteger>(bigints: &[B], bits: usize, c: usize) -> Self {
         // One extra bit for the last borrow: the top digit then never borrows again.
         let windows = if bits == 0 { 0 } else { (bits + 1).div_ceil(c) };
-        let mut digits = vec![0i32; bigints.len() * windows];
-        let recode = |(out, b): (&mut [i32], &B)| {
-            let limbs = b.as_ref();
-            let mut carry = 0u64;
-            for (w, d) in out.iter_mut().enumerate() {
-                let raw = window_bits(limbs, w * c, c) + carry;
-                if raw > 1 << (c - 1) {
-                    *d = raw as i32 - (1 << c);
-                    carry = 1;
-                } else {
-                    *d = raw as i32;
-                    carry = 0;
+        let n = bigints.len();
+        let mut digits = vec![vec![0i32; n]; windows];
+        // Tasks of RECODE_CHUNK scalars, each with its piece of every window's digits.
+        let mut pieces: Vec<_> = digits
+            .iter_mut()
+            .map(|d| d.chunks_mut(RECODE_CHUNK))
+            .collect();
+        let tasks: Vec<Vec<&mut [i32]>> = (0..n.div_ceil(RECODE_CHUNK))
+            .map(|_| {
+                pieces
+                    .iter_mut()
+                    .map(|p| p.next().unwrap_or_default())
+                    .collect()
+            })
+            .collect();
+        let recode = |(t, mut out): (usize, Vec<&mut [i32]>)| {
+            let first = t * RECODE_CHUNK;
+            for (i, b) in bigints[first..(first + RECODE_CHUNK).min(n)]
+                .iter()
+                .enumerate()
+            {
+                let limbs = b.as_ref();
+                let mut carry = 0u64;
+                for (w, window) in out.iter_mut().enumerate() {
+                    let raw = window_bits(limbs, w * c, c) + carry;
+                    if raw > 1 << (c - 1) {
+                        window[i] = raw as i32 - (1 << c);
+                        carry = 1;
+                    } else {
+                        window[i] = raw as i32;
+                        carry = 0;
+                    }
                 }
             }
         };
-        if windows > 0 {
-            #[cfg(feature = "parallel")]
-            digits
-                .par_chunks_mut(windows)
-                .zip(bigints.par_iter())
-                .with_min_len(1 << 10)
-                .for_each(recode);
-            #[cfg(not(feature = "parallel"))]
-            digits
-                .chunks_mut(windows)
-                .zip(bigints.iter())
-                .for_each(recode);
-        }
+        #[cfg(feature = "parallel")]
+        tasks.into_par_iter().enumerate().for_each(recode);
+        #[cfg(not(feature = "parallel"))]
+        tasks.into_iter().enumerate().for_each(recode);
         Self { c, windows, digits }
     }
 
     #[inline]
     pub(crate) fn get(&self, i: usize, w: usize) -> i32 {
-        self.digits[i * self.windows + w]
+        self.digits[w][i]
+    }
+
+    /// Window `w`'s digit of every scalar.
+    #[inline]
+    pub(crate) fn window(&self, w: usize) -> &[i32] {
+        &self.digits[w]
     }
 }
 
@@ -160,10 +195,20 @@ fn window_bits(limbs: &[u64], offset: usize, c: usize) -> u64 {
     (lo | hi) & ((1 << c) - 1)
 }
 
-/// The window size minimising the estimated cost: per window, one affine addition (~6
-/// multiplications) per point and two projective additions (~12 each) per bucket; windows
-/// run in parallel, so the count that matters is windows per thread.
-pub(crate) fn best_window(n: usize, bits: usize) -> usize {
+/// What a bucket costs per window, in units of one batch-affine point addition.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum BucketCost {
+    /// Two projective additions (about 27 multiplications against an affine addition's 6).
+    RunningSums,
+    /// The IFMA path: each bucket's sum rejoins every chunk of points, and the weighted sum
+    /// takes about c/2 more affine additions per bucket.
+    Chunked,
+}
+
+/// The window size minimising the estimated cost: one addition per point and the bucket
+/// cost per bucket, per window; windows run in parallel, so the count that matters is
+/// windows per thread.
+pub(crate) fn best_window(n: usize, bits: usize, cost: BucketCost) -> usize {
     #[cfg(feature = "parallel")]
     let threads = rayon::current_num_threads().max(1);
     #[cfg(not(feature = "parallel"))]
@@ -171,9 +216,23 @@ pub(crate) fn best_window(n: usize, bits: usize) -> usize {
     (2..=20)
         .min_by_key(|&c| {
             let windows = (bits + 1).div_ceil(c).div_ceil(threads) as u64;
-            windows * (6 * n as u64 + 24 * (1u64 << (c - 1)))
+            let per_bucket = match cost {
+                BucketCost::RunningSums => 4,
+                BucketCost::Chunked => n.div_ceil(chunk()) as u64 + c as u64 / 2,
+            };
+            windows * (n as u64 + per_bucket * (1u64 << (c - 1)))
         })
         .unwrap_or(8)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn chunk() -> usize {
+    crate::ifma::CHUNK
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn chunk() -> usize {
+    usize::MAX
 }
 
 /// `Σ digit·point` over `entries()` (called twice: count, then scatter) with 2^(c−1)

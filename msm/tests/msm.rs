@@ -74,6 +74,19 @@ fn matches_ark<P: SWCurveConfig>(max_log: usize) {
     }
 }
 
+/// Independent random points (the progressions above make many sums coincide, which tests
+/// the doubling and identity cases; these do not).
+fn random_points_match_ark<P: SWCurveConfig>() {
+    use ark_ec::scalar_mul::ScalarMul;
+    let n = 1 << 11;
+    let exps = scalars::<P>(n, 31);
+    let b = Projective::<P>::from(Affine::<P>::generator()).batch_mul(&exps);
+    let s = scalars::<P>(n, 32);
+    assert_eq!(msm(&b, &s).unwrap(), ark(&b, &s));
+    let ctx = MsmContext::with_precomputation(&b, 9).unwrap();
+    assert_eq!(ctx.msm(&s).unwrap(), ark(&b, &s));
+}
+
 fn edge_inputs<P: SWCurveConfig>() {
     let zero = Projective::<P>::ZERO;
     let g = Affine::<P>::generator();
@@ -112,11 +125,7 @@ fn edge_inputs<P: SWCurveConfig>() {
     check(&[g; 64], &s, "duplicate bases");
     let mut pm = b[..32].to_vec();
     pm.extend(b[..32].iter().map(|p| -*p));
-    check(
-        &pm,
-        &[s[0]; 64],
-        "P and −P, equal scalars: the identity",
-    );
+    check(&pm, &[s[0]; 64], "P and −P, equal scalars: the identity");
     assert_eq!(msm(&pm, &[s[0]; 64]).unwrap(), zero);
     check(&pm, &s, "P and −P, random scalars");
     check(&b, &[s[5]; 64], "all-equal scalars");
@@ -188,6 +197,11 @@ macro_rules! msm_suite {
             #[test]
             fn matches_ark_ec() {
                 matches_ark::<$cfg>($max_log);
+            }
+
+            #[test]
+            fn random_points_match_ark_ec() {
+                random_points_match_ark::<$cfg>();
             }
 
             #[test]
