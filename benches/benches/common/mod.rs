@@ -8,8 +8,9 @@ pub fn run_races(c: &mut Criterion, races: Vec<Race>) {
     for mut race in races {
         let mut g = c.benchmark_group(race.group);
         g.throughput(Throughput::Elements(race.elements));
-        if race.elements >= 1 << 20 {
-            // Large transforms take tens of milliseconds: fewer samples keep the run short.
+        if race.elements >= 1 << 20 || race.group.starts_with("msm/") {
+            // Large transforms and MSMs take tens of milliseconds to seconds a run: fewer
+            // samples keep the run short.
             g.sample_size(10);
         }
         for contender in &mut race.contenders {
