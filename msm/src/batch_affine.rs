@@ -77,28 +77,9 @@ pub(crate) fn bucket_sums<P: SWCurveConfig>(
             start += c;
         }
         batch_invert(&mut denoms, &mut prefix);
-        // Compact in place: a bucket's sums land at or before the pairs they came from.
-        let (mut read, mut write, mut d) = (0, 0, 0);
-        for count in counts.iter_mut() {
-            let c = *count as usize;
-            let mut out = 0;
-            for k in 0..c / 2 {
-                let (a, b) = (points[read + 2 * k], points[read + 2 * k + 1]);
-                if let Some(sum) = add_with_inverse(&a, &b, denoms[d]) {
-                    points[write + out] = sum;
-                    out += 1;
-                }
-                d += 1;
-            }
-            if c % 2 == 1 {
-                points[write + out] = points[read + c - 1];
-                out += 1;
-            }
-            read += c;
-            write += out;
-            *count = out as u32;
-        }
-        points.truncate(write);
+        compact_pairs(&mut points, &mut counts, |j, a, b| {
+            add_with_inverse(&a, &b, denoms[j])
+        });
     }
     let mut it = points.into_iter();
     counts
@@ -106,6 +87,48 @@ pub(crate) fn bucket_sums<P: SWCurveConfig>(
         .map(|&c| match c {
             0 => Affine::<P>::zero(),
             _ => it.next().unwrap_or_else(Affine::<P>::zero),
+        })
+        .collect()
+}
+
+/// Replaces each bucket's points by the sums of its consecutive pairs, and its odd last point,
+/// in place: a bucket's results land at or before the pairs they came from. `sum(j, a, b)` is
+/// pair j's sum (pairs numbered in bucket order), `None` for the identity.
+pub(crate) fn compact_pairs<T: Copy>(
+    points: &mut Vec<T>,
+    counts: &mut [u32],
+    mut sum: impl FnMut(usize, T, T) -> Option<T>,
+) {
+    let (mut read, mut write, mut j) = (0, 0, 0);
+    for count in counts.iter_mut() {
+        let c = *count as usize;
+        let mut out = 0;
+        for k in 0..c / 2 {
+            if let Some(s) = sum(j, points[read + 2 * k], points[read + 2 * k + 1]) {
+                points[write + out] = s;
+                out += 1;
+            }
+            j += 1;
+        }
+        if c % 2 == 1 {
+            points[write + out] = points[read + c - 1];
+            out += 1;
+        }
+        read += c;
+        write += out;
+        *count = out as u32;
+    }
+    points.truncate(write);
+}
+
+/// Where each bucket's points start when laid out in bucket order.
+pub(crate) fn starts(counts: &[u32]) -> Vec<usize> {
+    counts
+        .iter()
+        .scan(0usize, |acc, &c| {
+            let start = *acc;
+            *acc += c as usize;
+            Some(start)
         })
         .collect()
 }

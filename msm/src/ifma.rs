@@ -20,6 +20,8 @@ use carbide_field::mont52::{
     Block, Consts, Ifma, LANES, LIMBS, Mont52, Vec52, ifma, load, store, to_limbs52,
 };
 
+use crate::batch_affine::{compact_pairs, starts};
+
 /// Points per chunk of a window's bucket accumulation: the chunk, its buckets' sums and the
 /// round's scratch stay in L2 (measured on the dev machine: 2^15 beat 2^14, 2^16 and 2^18).
 pub(crate) const CHUNK: usize = 1 << 15;
@@ -131,14 +133,7 @@ impl Prepared {
                 filled.push((b + 1, p));
             }
         }
-        let mut next: Vec<usize> = groups
-            .iter()
-            .scan(0usize, |acc, &n| {
-                let start = *acc;
-                *acc += n as usize;
-                Some(start)
-            })
-            .collect();
+        let mut next = starts(&groups);
         let mut by_bit = vec![[[0; LIMBS]; 2]; groups.iter().map(|&n| n as usize).sum()];
         for (weight, p) in filled {
             for (k, slot) in next.iter_mut().enumerate() {
@@ -234,40 +229,19 @@ impl Prepared {
                 }
             }
             let mut special = special.iter().peekable();
-            // Compact: each bucket's sums (and its odd point) in place of its points.
-            let (mut read, mut write, mut j) = (0, 0, 0);
-            for count in counts.iter_mut() {
-                let c = *count as usize;
-                let mut out = 0;
-                for _ in 0..c / 2 {
-                    let sum = match special.peek() {
-                        Some((sj, s)) if *sj == j => {
-                            special.next();
-                            *s
-                        }
-                        _ => {
-                            let (b, l) = (&g[j / LANES], j % LANES);
-                            Some([
-                                core::array::from_fn(|k| b[0][k][l]),
-                                core::array::from_fn(|k| b[1][k][l]),
-                            ])
-                        }
-                    };
-                    if let Some(p) = sum {
-                        points[write + out] = p;
-                        out += 1;
-                    }
-                    j += 1;
+            compact_pairs(&mut points, &mut counts, |j, _, _| match special.peek() {
+                Some((sj, s)) if *sj == j => {
+                    special.next();
+                    *s
                 }
-                if c % 2 == 1 {
-                    points[write + out] = points[read + c - 1];
-                    out += 1;
+                _ => {
+                    let (b, l) = (&g[j / LANES], j % LANES);
+                    Some([
+                        core::array::from_fn(|k| b[0][k][l]),
+                        core::array::from_fn(|k| b[1][k][l]),
+                    ])
                 }
-                read += c;
-                write += out;
-                *count = out as u32;
-            }
-            points.truncate(write);
+            });
         }
         (points, counts)
     }

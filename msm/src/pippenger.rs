@@ -12,7 +12,7 @@ use ark_ff::{BigInteger, PrimeField};
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
-use crate::batch_affine::bucket_sums;
+use crate::batch_affine::{bucket_sums, starts};
 use crate::error::MsmError;
 use crate::traits::{Msm, check_lengths};
 
@@ -249,14 +249,7 @@ where
             counts[d.unsigned_abs() as usize - 1] += 1;
         }
     }
-    let mut next: Vec<usize> = counts
-        .iter()
-        .scan(0usize, |acc, &c| {
-            let start = *acc;
-            *acc += c as usize;
-            Some(start)
-        })
-        .collect();
+    let mut next = starts(&counts);
     let total: usize = counts.iter().map(|&c| c as usize).sum();
     let mut points = vec![Affine::<P>::identity(); total];
     for (d, p) in entries() {
