@@ -7,8 +7,10 @@ use ark_ff::PrimeField;
 use rayon::prelude::*;
 
 use crate::error::MsmError;
-use crate::pippenger::{Digits, MAX_WINDOW, Pippenger, bucket_msm};
-use crate::traits::{Msm, check_lengths};
+use std::sync::Arc;
+
+use crate::pippenger::{Digits, Fast, MAX_WINDOW, bucket_msm, pippenger};
+use crate::traits::check_lengths;
 
 /// Fixed bases, optionally with the multiples `2^(c·w)·P` of every base for every window
 /// precomputed: an MSM then sums all windows' digits into one set of buckets, with no
@@ -17,6 +19,8 @@ use crate::traits::{Msm, check_lengths};
 pub struct MsmContext<P: SWCurveConfig> {
     bases: Vec<Affine<P>>,
     table: Option<Table<P>>,
+    /// The bases (or, with a table, the table's points) converted once for the vector path.
+    fast: Option<Arc<Fast>>,
 }
 
 #[derive(Clone, Debug)]
@@ -33,6 +37,7 @@ impl<P: SWCurveConfig> MsmContext<P> {
         Self {
             bases: bases.to_vec(),
             table: None,
+            fast: prepare(bases),
         }
     }
 
@@ -59,12 +64,14 @@ impl<P: SWCurveConfig> MsmContext<P> {
         let projective: Vec<Projective<P>> = bases.par_iter().flat_map_iter(multiples).collect();
         #[cfg(not(feature = "parallel"))]
         let projective: Vec<Projective<P>> = bases.iter().flat_map(multiples).collect();
+        let points = Projective::normalize_batch(&projective);
         Ok(Self {
             bases: bases.to_vec(),
+            fast: prepare(&points),
             table: Some(Table {
                 c: window,
                 windows,
-                points: Projective::normalize_batch(&projective),
+                points,
             }),
         })
     }
@@ -81,10 +88,10 @@ impl<P: SWCurveConfig> MsmContext<P> {
 
     /// `Σ scalars[i]·bases[i]`.
     pub fn msm(&self, scalars: &[P::ScalarField]) -> Result<Projective<P>, MsmError> {
-        let Some(table) = &self.table else {
-            return Pippenger::default().msm(&self.bases, scalars);
-        };
         check_lengths(self.bases.len(), scalars.len())?;
+        let Some(table) = &self.table else {
+            return Ok(pippenger(&self.bases, scalars, None, self.fast.as_deref()));
+        };
         let bigints: Vec<_> = scalars.iter().map(|s| s.into_bigint()).collect();
         let bits = P::ScalarField::MODULUS_BIT_SIZE as usize;
         let digits = Digits::from_bigints(&bigints, bits, table.c);
@@ -96,8 +103,21 @@ impl<P: SWCurveConfig> MsmContext<P> {
         let chunks = 1;
         let per = n.div_ceil(chunks.max(1)).max(1);
         let digits = &digits;
+        #[cfg(target_arch = "x86_64")]
+        let flat: Vec<i32> = match self.fast {
+            // The table's point i·windows + w takes digit (i, w).
+            Some(_) => (0..n * table.windows)
+                .map(|t| digits.get(t / table.windows, t % table.windows))
+                .collect(),
+            None => Vec::new(),
+        };
         let chunk_sum = |k: usize| {
             let range = k * per..((k + 1) * per).min(n);
+            #[cfg(target_arch = "x86_64")]
+            if let Some(fast) = &self.fast {
+                let (lo, hi) = (range.start * table.windows, range.end * table.windows);
+                return fast.bucket_msm::<P>(table.c, &flat[lo..hi], lo);
+            }
             bucket_msm(table.c, || {
                 range.clone().flat_map(move |i| {
                     (0..table.windows)
@@ -118,5 +138,16 @@ impl<P: SWCurveConfig> MsmContext<P> {
         scalar_sets: &[&[P::ScalarField]],
     ) -> Result<Vec<Projective<P>>, MsmError> {
         scalar_sets.iter().map(|s| self.msm(s)).collect()
+    }
+}
+
+/// The points converted for the vector path, where there is one for this curve and CPU.
+fn prepare<P: SWCurveConfig>(points: &[Affine<P>]) -> Option<Arc<Fast>> {
+    #[cfg(target_arch = "x86_64")]
+    return crate::ifma::Prepared::new(points).map(Arc::new);
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = points;
+        None
     }
 }

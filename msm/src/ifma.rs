@@ -29,7 +29,8 @@ pub(crate) const CHUNK: usize = 1 << 15;
 /// An affine point's coordinates in R′-form limbs.
 type P52 = [[u64; LIMBS]; 2];
 
-/// The bases of one MSM, converted once for every window.
+/// The bases of one MSM (or of a fixed-base context), converted once for every window.
+#[derive(Debug)]
 pub(crate) struct Prepared {
     s: Ifma,
     m: Mont52,
@@ -75,16 +76,23 @@ impl Prepared {
         })
     }
 
-    /// `Σ digit(i)·bases[i]` with 2^(c−1) buckets, as [`crate::pippenger::bucket_msm`] does.
-    pub(crate) fn bucket_msm<P: SWCurveConfig>(&self, c: usize, digits: &[i32]) -> Projective<P> {
+    /// `Σ digits[i]·bases[first + i]` with 2^(c−1) buckets, as
+    /// [`crate::pippenger::bucket_msm`] does.
+    pub(crate) fn bucket_msm<P: SWCurveConfig>(
+        &self,
+        c: usize,
+        digits: &[i32],
+        first: usize,
+    ) -> Projective<P> {
+        let range = first..first + digits.len();
         let buckets = 1usize << (c - 1);
         // Points in chunks, so the working set stays cache-sized whatever n is: each chunk's
         // points join the buckets' sums so far, and the rounds reduce them again.
         let (mut points, mut counts) = (Vec::new(), vec![0u32; buckets]);
         for ((digits, bases), live) in digits
             .chunks(CHUNK)
-            .zip(self.bases.chunks(CHUNK))
-            .zip(self.live.chunks(CHUNK))
+            .zip(self.bases[range.clone()].chunks(CHUNK))
+            .zip(self.live[range.clone()].chunks(CHUNK))
         {
             let mut next = vec![0usize; buckets];
             let mut new_counts = counts.clone();

@@ -47,34 +47,52 @@ impl<P: SWCurveConfig> Msm<P> for Pippenger {
         check_lengths(bases.len(), scalars.len())?;
         #[cfg(target_arch = "x86_64")]
         let prepared = crate::ifma::Prepared::new(bases);
-        #[cfg(target_arch = "x86_64")]
-        let cost = match prepared {
-            Some(_) => BucketCost::Chunked,
-            None => BucketCost::RunningSums,
-        };
         #[cfg(not(target_arch = "x86_64"))]
-        let cost = BucketCost::RunningSums;
-        let digits = Digits::new::<P>(scalars, self.window, bases.len(), cost);
-        let windows: Vec<usize> = (0..digits.windows).collect();
-        let digits = &digits;
-        let window_sum = |&w: &usize| {
-            #[cfg(target_arch = "x86_64")]
-            if let Some(fast) = &prepared {
-                return fast.bucket_msm::<P>(digits.c, digits.window(w));
-            }
-            bucket_msm(digits.c, || {
-                bases
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, b)| (digits.window(w)[i], b))
-            })
-        };
-        #[cfg(feature = "parallel")]
-        let sums: Vec<Projective<P>> = windows.par_iter().map(window_sum).collect();
-        #[cfg(not(feature = "parallel"))]
-        let sums: Vec<Projective<P>> = windows.iter().map(window_sum).collect();
-        Ok(combine_windows(&sums, digits.c))
+        let prepared = None;
+        Ok(pippenger(bases, scalars, self.window, prepared.as_ref()))
     }
+}
+
+/// Bases converted for the vector path, where there is one.
+#[cfg(target_arch = "x86_64")]
+pub(crate) type Fast = crate::ifma::Prepared;
+/// No vector path off x86-64.
+#[cfg(not(target_arch = "x86_64"))]
+#[derive(Debug)]
+pub(crate) enum Fast {}
+
+/// Pippenger over `bases` (lengths checked), through `fast`, the same bases converted for the
+/// vector path, when given.
+pub(crate) fn pippenger<P: SWCurveConfig>(
+    bases: &[Affine<P>],
+    scalars: &[P::ScalarField],
+    window: Option<usize>,
+    fast: Option<&Fast>,
+) -> Projective<P> {
+    let cost = match fast {
+        Some(_) => BucketCost::Chunked,
+        None => BucketCost::RunningSums,
+    };
+    let digits = Digits::new::<P>(scalars, window, bases.len(), cost);
+    let windows: Vec<usize> = (0..digits.windows).collect();
+    let digits = &digits;
+    let window_sum = |&w: &usize| {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(fast) = fast {
+            return fast.bucket_msm::<P>(digits.c, digits.window(w), 0);
+        }
+        bucket_msm(digits.c, || {
+            bases
+                .iter()
+                .enumerate()
+                .map(move |(i, b)| (digits.window(w)[i], b))
+        })
+    };
+    #[cfg(feature = "parallel")]
+    let sums: Vec<Projective<P>> = windows.par_iter().map(window_sum).collect();
+    #[cfg(not(feature = "parallel"))]
+    let sums: Vec<Projective<P>> = windows.iter().map(window_sum).collect();
+    combine_windows(&sums, digits.c)
 }
 
 /// `Σ_w 2^(c·w)·sums[w]`, top window first.
