@@ -1,6 +1,17 @@
-//! carbide-cuda: the NVIDIA GPU backend.
+//! carbide-cuda: the GPU backend.
 //!
-//! To live here (issues "The CUDA backend" and "GPU MSM"): device discovery that never panics,
-//! NVRTC compilation of `kernels/` at run time, typed device buffers, the `Backend` selection with
-//! `CARBIDE_BACKEND`, field kernels for Goldilocks and BN254, and CUDA implementations of the NTT
-//! and MSM capability traits.
+//! - [`runtime`]: device discovery that never panics ([`devices`] returns the devices or a
+//!   [`CudaError`] saying exactly why there are none: no libcuda, driver too old, no device),
+//!   [`Backend`] with the `CARBIDE_BACKEND` override;
+//! - [`nvrtc`]: the kernels of `cuda/kernels/` (embedded), compiled at run time for the
+//!   device's architecture and cached per process.
+//!
+//! To come (issue "The CUDA backend"): device buffers and streams, the BN254 field headers,
+//! the GPU NTT implementing `carbide_ntt::Ntt`, and its GPU-vs-CPU tests.
+
+mod error;
+pub mod nvrtc;
+pub mod runtime;
+
+pub use error::CudaError;
+pub use runtime::{Backend, DeviceInfo, devices};

@@ -1,5 +1,7 @@
 //! The `carbide` command line.
 //!
+//! - `carbide info`: the CUDA devices found (name, architecture, memory), or exactly why there
+//!   are none; exits 1 when there are none.
 //! - `carbide bench ntt|msm|field [--rounds N] [--burst-ms MS] [--filter S] [--json FILE]
 //!   [--svg FILE]`: carbide raced against its peer (plonky2, ark-poly, ark-ec) in one run, interleaved;
 //!   prints a table of ours, the peer and the ratio for each workload, writes JSON and an SVG
@@ -8,12 +10,14 @@
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
+  carbide info
   carbide bench ntt|msm|field [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("bench") => bench::main(&args[1..]),
+        Some("info") => info(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -25,6 +29,30 @@ fn main() -> ExitCode {
         None => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// The devices, or the one-line reason there are none.
+fn info() -> ExitCode {
+    match carbide_cuda::devices() {
+        Ok(devices) => {
+            for d in devices {
+                println!(
+                    "cuda:{} {} ({}, compute capability {}.{}), {} MiB",
+                    d.ordinal,
+                    d.name,
+                    d.arch(),
+                    d.compute_capability.0,
+                    d.compute_capability.1,
+                    d.total_memory >> 20
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            println!("no CUDA device: {e}");
+            ExitCode::from(1)
         }
     }
 }
