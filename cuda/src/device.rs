@@ -1,0 +1,106 @@
+//! One device: its context, a stream, and the kernels loaded on it (compiled for its
+//! architecture on first use).
+
+#![allow(unsafe_code)]
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use cudarc::driver::{
+    CudaContext, CudaFunction, CudaModule, CudaStream, LaunchConfig, PushKernelArg,
+};
+use cudarc::nvrtc::Ptx;
+
+use crate::error::CudaError;
+use crate::nvrtc::ptx;
+use crate::runtime::{DeviceInfo, devices};
+
+/// A CUDA device ready to run carbide's kernels.
+pub struct Gpu {
+    info: DeviceInfo,
+    ctx: Arc<CudaContext>,
+    stream: Arc<CudaStream>,
+    modules: Mutex<HashMap<&'static str, Arc<CudaModule>>>,
+}
+
+impl std::fmt::Debug for Gpu {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gpu")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+fn driver(e: cudarc::driver::DriverError) -> CudaError {
+    CudaError::Driver(e.to_string())
+}
+
+impl Gpu {
+    /// Device `ordinal`, or why it cannot be used.
+    pub fn new(ordinal: usize) -> Result<Self, CudaError> {
+        let info = devices()?
+            .into_iter()
+            .nth(ordinal)
+            .ok_or(CudaError::NoDevice)?;
+        let ctx = CudaContext::new(ordinal).map_err(driver)?;
+        let stream = ctx.default_stream();
+        Ok(Self {
+            info,
+            ctx,
+            stream,
+            modules: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// What the driver says about this device.
+    pub fn info(&self) -> &DeviceInfo {
+        &self.info
+    }
+
+    /// Kernel `name` of kernel file `file`, compiled and loaded on first use.
+    pub fn function(&self, file: &'static str, name: &str) -> Result<CudaFunction, CudaError> {
+        let module = {
+            let mut modules = self.modules.lock().unwrap_or_else(|e| e.into_inner());
+            match modules.get(file) {
+                Some(m) => m.clone(),
+                None => {
+                    let src = ptx(file, &self.info.arch())?;
+                    let m = self
+                        .ctx
+                        .load_module(Ptx::from_src(src.as_str()))
+                        .map_err(driver)?;
+                    modules.insert(file, m.clone());
+                    m
+                }
+            }
+        };
+        module.load_function(name).map_err(driver)
+    }
+
+    /// `out[i] = op(a[i], b[i])` for a kernel of `field_ops.cu` over 64-bit words.
+    pub fn binary_u64(&self, kernel: &str, a: &[u64], b: &[u64]) -> Result<Vec<u64>, CudaError> {
+        if a.len() != b.len() {
+            return Err(CudaError::Driver(format!(
+                "{kernel}: operands of {} and {} elements",
+                a.len(),
+                b.len()
+            )));
+        }
+        let n = u32::try_from(a.len())
+            .map_err(|_| CudaError::Driver(format!("{kernel}: {} elements exceed u32", a.len())))?;
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let f = self.function("field_ops.cu", kernel)?;
+        let da = self.stream.clone_htod(a).map_err(driver)?;
+        let db = self.stream.clone_htod(b).map_err(driver)?;
+        let mut out = self.stream.alloc_zeros::<u64>(a.len()).map_err(driver)?;
+        let mut launch = self.stream.launch_builder(&f);
+        launch.arg(&da).arg(&db).arg(&mut out).arg(&n);
+        // SAFETY: every field_ops.cu kernel takes (const u64*, const u64*, u64*, u32) and
+        // touches indices below n only; the three buffers hold exactly n u64 each and live
+        // until the copy below, which the stream orders after the kernel.
+        unsafe { launch.launch(LaunchConfig::for_num_elems(n)) }.map_err(driver)?;
+        self.stream.clone_dtoh(&out).map_err(driver)
+    }
+}
