@@ -77,17 +77,25 @@ impl Gpu {
         module.load_function(name).map_err(driver)
     }
 
-    /// `out[i] = op(a[i], b[i])` for a kernel of `field_ops.cu` over 64-bit words.
-    pub fn binary_u64(&self, kernel: &str, a: &[u64], b: &[u64]) -> Result<Vec<u64>, CudaError> {
-        if a.len() != b.len() {
+    /// `out[i] = op(a[i], b[i])` for a kernel of `field_ops.cu`, elements of `words` u64
+    /// each (1 for Goldilocks, 4 for 256-bit Montgomery limbs).
+    pub fn binary(
+        &self,
+        kernel: &str,
+        a: &[u64],
+        b: &[u64],
+        words: usize,
+    ) -> Result<Vec<u64>, CudaError> {
+        if a.len() != b.len() || words == 0 || !a.len().is_multiple_of(words) {
             return Err(CudaError::Driver(format!(
-                "{kernel}: operands of {} and {} elements",
+                "{kernel}: operands of {} and {} words, {words} per element",
                 a.len(),
                 b.len()
             )));
         }
-        let n = u32::try_from(a.len())
-            .map_err(|_| CudaError::Driver(format!("{kernel}: {} elements exceed u32", a.len())))?;
+        let n = u32::try_from(a.len() / words).map_err(|_| {
+            CudaError::Driver(format!("{kernel}: {} elements exceed u32", a.len() / words))
+        })?;
         if n == 0 {
             return Ok(Vec::new());
         }
@@ -97,9 +105,9 @@ impl Gpu {
         let mut out = self.stream.alloc_zeros::<u64>(a.len()).map_err(driver)?;
         let mut launch = self.stream.launch_builder(&f);
         launch.arg(&da).arg(&db).arg(&mut out).arg(&n);
-        // SAFETY: every field_ops.cu kernel takes (const u64*, const u64*, u64*, u32) and
-        // touches indices below n only; the three buffers hold exactly n u64 each and live
-        // until the copy below, which the stream orders after the kernel.
+        // SAFETY: every field_ops.cu kernel takes (const u64*, const u64*, u64*, u32 n) and
+        // touches words below n·words only; the three buffers hold exactly n·words u64 each
+        // and live until the copy below, which the stream orders after the kernel.
         unsafe { launch.launch(LaunchConfig::for_num_elems(n)) }.map_err(driver)?;
         self.stream.clone_dtoh(&out).map_err(driver)
     }

@@ -11,10 +11,16 @@ use crate::error::CudaError;
 use crate::runtime::nvrtc_present;
 
 /// Headers, by the path kernels include them with.
-const HEADERS: &[(&str, &str)] = &[(
-    "field/goldilocks.cuh",
-    include_str!("../kernels/field/goldilocks.cuh"),
-)];
+const HEADERS: &[(&str, &str)] = &[
+    (
+        "field/goldilocks.cuh",
+        include_str!("../kernels/field/goldilocks.cuh"),
+    ),
+    (
+        "field/mont256.cuh",
+        include_str!("../kernels/field/mont256.cuh"),
+    ),
+];
 
 /// Kernel translation units, by file name.
 pub const KERNELS: &[(&str, &str)] = &[("field_ops.cu", include_str!("../kernels/field_ops.cu"))];

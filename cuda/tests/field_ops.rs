@@ -78,9 +78,51 @@ fn goldilocks_ops_match_the_cpu() {
     ];
     for (kernel, f) in ops {
         let got = gpu
-            .binary_u64(kernel, &a, &b)
+            .binary(kernel, &a, &b, 1)
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(got, cpu(f), "{kernel} on {}", gpu.info().name);
     }
-    assert!(gpu.binary_u64("goldilocks_add", &a, &b[..3]).is_err());
+    assert!(gpu.binary("goldilocks_add", &a, &b[..3], 1).is_err());
+}
+
+/// BN254 Fr and Fq: the kernels' sums, differences and Montgomery products against arkworks,
+/// on arkworks' own Montgomery limbs.
+fn bn254_matches<F: ark_ff::PrimeField + carbide_field::Field>(field: &str) {
+    let Some(gpu) = gpu() else { return };
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let (zero, one) = (<F as carbide_field::Field>::ZERO, <F as carbide_field::Field>::ONE);
+    let mut xs = vec![zero, one, -one, one + one, -(one + one)];
+    while xs.len() < 1 << 12 {
+        xs.push(<F as ark_ff::UniformRand>::rand(&mut rng));
+    }
+    let ys: Vec<F> = xs.iter().rev().copied().collect();
+    let words = |v: &[F]| -> Vec<u64> {
+        v.iter()
+            .flat_map(|x| x.montgomery_limbs().unwrap_or_default())
+            .collect()
+    };
+    let (a, b) = (words(&xs), words(&ys));
+    let ops: [(&str, fn(F, F) -> F); 3] = [
+        ("add", |x, y| x + y),
+        ("sub", |x, y| x - y),
+        ("mul", |x, y| x * y),
+    ];
+    for (op, f) in ops {
+        let kernel = format!("{field}_{op}");
+        let got = gpu
+            .binary(&kernel, &a, &b, 4)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let want: Vec<F> = xs.iter().zip(&ys).map(|(&x, &y)| f(x, y)).collect();
+        assert_eq!(got, words(&want), "{kernel}");
+    }
+}
+
+#[test]
+fn bn254_fr_ops_match_arkworks() {
+    bn254_matches::<ark_bn254::Fr>("bn254_fr");
+}
+
+#[test]
+fn bn254_fq_ops_match_arkworks() {
+    bn254_matches::<ark_bn254::Fq>("bn254_fq");
 }
