@@ -53,7 +53,7 @@ fn operands() -> (Vec<u64>, Vec<u64>) {
 }
 
 /// A CPU field operation.
-type BinaryOp = fn(Goldilocks, Goldilocks) -> Goldilocks;
+type BinaryOp<F = Goldilocks> = fn(F, F) -> F;
 
 #[test]
 fn goldilocks_ops_match_the_cpu() {
@@ -90,7 +90,10 @@ fn goldilocks_ops_match_the_cpu() {
 fn bn254_matches<F: ark_ff::PrimeField + carbide_field::Field>(field: &str) {
     let Some(gpu) = gpu() else { return };
     let mut rng = ChaCha8Rng::seed_from_u64(7);
-    let (zero, one) = (<F as carbide_field::Field>::ZERO, <F as carbide_field::Field>::ONE);
+    let (zero, one) = (
+        <F as carbide_field::Field>::ZERO,
+        <F as carbide_field::Field>::ONE,
+    );
     let mut xs = vec![zero, one, -one, one + one, -(one + one)];
     while xs.len() < 1 << 12 {
         xs.push(<F as ark_ff::UniformRand>::rand(&mut rng));
@@ -102,7 +105,7 @@ fn bn254_matches<F: ark_ff::PrimeField + carbide_field::Field>(field: &str) {
             .collect()
     };
     let (a, b) = (words(&xs), words(&ys));
-    let ops: [(&str, fn(F, F) -> F); 3] = [
+    let ops: [(&str, BinaryOp<F>); 3] = [
         ("add", |x, y| x + y),
         ("sub", |x, y| x - y),
         ("mul", |x, y| x * y),
