@@ -1,6 +1,7 @@
 // Element-wise field operations, one thread per element: the GPU side of the field tests
 // (each operation against the CPU on edge and random values).
 #include "field/goldilocks.cuh"
+#include "field/goldilocks_ext2.cuh"
 #include "field/mont256.cuh"
 
 extern "C" __global__ void goldilocks_add(const u64* a, const u64* b, u64* out, u32 n) {
@@ -38,3 +39,14 @@ MONT256_BINARY(bn254_fr_mul, bn254_fr, mul)
 MONT256_BINARY(bn254_fq_add, bn254_fq, add)
 MONT256_BINARY(bn254_fq_sub, bn254_fq, sub)
 MONT256_BINARY(bn254_fq_mul, bn254_fq, mul)
+
+// Goldilocks ext2: element i is words 2i, 2i+1.
+#define EXT2_BINARY(NAME, OP)                                                       \
+    extern "C" __global__ void NAME(const u64* a, const u64* b, u64* out, u32 n) { \
+        u32 i = blockIdx.x * blockDim.x + threadIdx.x;                             \
+        if (i < n) goldilocks_ext2::OP(out + 2 * i, a + 2 * i, b + 2 * i);         \
+    }
+
+EXT2_BINARY(goldilocks_ext2_add, add)
+EXT2_BINARY(goldilocks_ext2_sub, sub)
+EXT2_BINARY(goldilocks_ext2_mul, mul)

@@ -17,6 +17,10 @@ const HEADERS: &[(&str, &str)] = &[
         include_str!("../kernels/field/goldilocks.cuh"),
     ),
     (
+        "field/goldilocks_ext2.cuh",
+        include_str!("../kernels/field/goldilocks_ext2.cuh"),
+    ),
+    (
         "field/mont256.cuh",
         include_str!("../kernels/field/mont256.cuh"),
     ),

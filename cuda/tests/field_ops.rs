@@ -129,3 +129,33 @@ fn bn254_fr_ops_match_arkworks() {
 fn bn254_fq_ops_match_arkworks() {
     bn254_matches::<ark_bn254::Fq>("bn254_fq");
 }
+
+#[test]
+fn goldilocks_ext2_ops_match_the_cpu() {
+    use carbide_field::GoldilocksExt2;
+    let Some(gpu) = gpu() else { return };
+    let (a, b) = operands();
+    // Pairs of raw words as (c0, c1); the edge block pairs every edge with every edge.
+    let ext = |w: &[u64]| -> GoldilocksExt2 {
+        GoldilocksExt2::new(
+            Goldilocks::from_noncanonical_u64(w[0]),
+            Goldilocks::from_noncanonical_u64(w[1]),
+        )
+    };
+    let ops: [(&str, BinaryOp<GoldilocksExt2>); 3] = [
+        ("goldilocks_ext2_add", |x, y| x + y),
+        ("goldilocks_ext2_sub", |x, y| x - y),
+        ("goldilocks_ext2_mul", |x, y| x * y),
+    ];
+    for (kernel, f) in ops {
+        let got = gpu
+            .binary(kernel, &a, &b, 2)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let want: Vec<u64> = a
+            .chunks_exact(2)
+            .zip(b.chunks_exact(2))
+            .flat_map(|(x, y)| f(ext(x), ext(y)).0.map(|c| c.as_noncanonical_u64()))
+            .collect();
+        assert_eq!(got, want, "{kernel}");
+    }
+}
