@@ -13,7 +13,7 @@ use cudarc::nvrtc::Ptx;
 
 use crate::error::CudaError;
 use crate::nvrtc::ptx;
-use crate::runtime::{DeviceInfo, devices};
+use crate::runtime::{DeviceInfo, device_count, driver_error as driver, info};
 
 /// A CUDA device ready to run carbide's kernels.
 pub struct Gpu {
@@ -31,18 +31,14 @@ impl std::fmt::Debug for Gpu {
     }
 }
 
-fn driver(e: cudarc::driver::DriverError) -> CudaError {
-    CudaError::Driver(e.to_string())
-}
-
 impl Gpu {
     /// Device `ordinal`, or why it cannot be used.
     pub fn new(ordinal: usize) -> Result<Self, CudaError> {
-        let info = devices()?
-            .into_iter()
-            .nth(ordinal)
-            .ok_or(CudaError::NoDevice)?;
+        if ordinal >= device_count()? {
+            return Err(CudaError::NoDevice);
+        }
         let ctx = CudaContext::new(ordinal).map_err(driver)?;
+        let info = info(&ctx)?;
         let stream = ctx.default_stream();
         Ok(Self {
             info,
@@ -86,16 +82,16 @@ impl Gpu {
         b: &[u64],
         words: usize,
     ) -> Result<Vec<u64>, CudaError> {
+        let shape = |why: String| CudaError::Shape(format!("{kernel}: {why}"));
         if a.len() != b.len() || words == 0 || !a.len().is_multiple_of(words) {
-            return Err(CudaError::Driver(format!(
-                "{kernel}: operands of {} and {} words, {words} per element",
+            return Err(shape(format!(
+                "operands of {} and {} words, {words} per element",
                 a.len(),
                 b.len()
             )));
         }
-        let n = u32::try_from(a.len() / words).map_err(|_| {
-            CudaError::Driver(format!("{kernel}: {} elements exceed u32", a.len() / words))
-        })?;
+        let n = u32::try_from(a.len() / words)
+            .map_err(|_| shape(format!("{} elements exceed u32", a.len() / words)))?;
         if n == 0 {
             return Ok(Vec::new());
         }

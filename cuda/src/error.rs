@@ -37,6 +37,9 @@ pub enum CudaError {
         /// The compiler's log.
         log: String,
     },
+    /// Inputs of the wrong shape for a kernel (unequal lengths, a partial element, too many).
+    #[error("bad input shape: {0}")]
+    Shape(String),
     /// `CARBIDE_BACKEND` holds something other than cpu, cuda or auto.
     #[error("CARBIDE_BACKEND={0:?}: expected cpu, cuda or auto")]
     BadBackend(String),

@@ -59,8 +59,9 @@ fn driver_version() -> Result<(i32, i32), CudaError> {
     Ok((v / 1000, (v % 1000) / 10))
 }
 
-/// The CUDA devices, or exactly why there are none.
-pub fn devices() -> Result<Vec<DeviceInfo>, CudaError> {
+/// The number of devices once libcuda is loaded and its driver is recent enough, or exactly
+/// why none can be used.
+pub(crate) fn device_count() -> Result<usize, CudaError> {
     if !driver_present() {
         return Err(CudaError::LibraryMissing {
             lib: "libcuda",
@@ -74,21 +75,30 @@ pub fn devices() -> Result<Vec<DeviceInfo>, CudaError> {
             needed: format!("{}.{}", NEEDED_CUDA.0, NEEDED_CUDA.1),
         });
     }
-    let driver = |e: cudarc::driver::DriverError| CudaError::Driver(e.to_string());
-    let count = CudaContext::device_count().map_err(driver)?;
-    if count <= 0 {
-        return Err(CudaError::NoDevice);
+    match CudaContext::device_count().map_err(driver_error)? {
+        n if n > 0 => Ok(n as usize),
+        _ => Err(CudaError::NoDevice),
     }
-    (0..count as usize)
-        .map(|ordinal| {
-            let ctx = CudaContext::new(ordinal).map_err(driver)?;
-            Ok(DeviceInfo {
-                ordinal,
-                name: ctx.name().map_err(driver)?,
-                compute_capability: ctx.compute_capability().map_err(driver)?,
-                total_memory: ctx.total_mem().map_err(driver)?,
-            })
-        })
+}
+
+/// What the driver says about the device of `ctx`.
+pub(crate) fn info(ctx: &CudaContext) -> Result<DeviceInfo, CudaError> {
+    Ok(DeviceInfo {
+        ordinal: ctx.ordinal(),
+        name: ctx.name().map_err(driver_error)?,
+        compute_capability: ctx.compute_capability().map_err(driver_error)?,
+        total_memory: ctx.total_mem().map_err(driver_error)?,
+    })
+}
+
+pub(crate) fn driver_error(e: cudarc::driver::DriverError) -> CudaError {
+    CudaError::Driver(e.to_string())
+}
+
+/// The CUDA devices, or exactly why there are none.
+pub fn devices() -> Result<Vec<DeviceInfo>, CudaError> {
+    (0..device_count()?)
+        .map(|ordinal| info(&*CudaContext::new(ordinal).map_err(driver_error)?))
         .collect()
 }
 

@@ -144,12 +144,10 @@ impl Mont52 {
         for _ in 0..6 {
             inv = inv.wrapping_mul(2u64.wrapping_sub(p[0].wrapping_mul(inv)));
         }
-        let (p2, _) = add4(p, p);
+        let (p2, carry) = add4(p, p);
         let mut p2_52 = to_limbs52(p2);
-        // 2p may need 257 bits: the top word's carry is bit 256 = limb 4's bit 48.
-        if p[3] >> 63 == 1 {
-            p2_52[4] |= 1 << 48;
-        }
+        // 2p may need 257 bits: the carry is bit 256 = limb 4's bit 48.
+        p2_52[4] |= (carry as u64) << 48;
         Some(Self {
             p,
             p52: to_limbs52(p),

@@ -94,19 +94,15 @@ impl Prepared {
             .zip(self.bases[range.clone()].chunks(CHUNK))
             .zip(self.live[range.clone()].chunks(CHUNK))
         {
-            let mut next = vec![0usize; buckets];
             let mut new_counts = counts.clone();
             for (&d, &live) in digits.iter().zip(live) {
                 if d != 0 && live {
                     new_counts[d.unsigned_abs() as usize - 1] += 1;
                 }
             }
-            let mut start = 0;
-            for (k, &c) in new_counts.iter().enumerate() {
-                next[k] = start;
-                start += c as usize;
-            }
-            let mut merged = vec![[[0; LIMBS]; 2]; start];
+            let mut next = starts(&new_counts);
+            let total = new_counts.iter().map(|&c| c as usize).sum();
+            let mut merged = vec![[[0; LIMBS]; 2]; total];
             let mut old = points.into_iter();
             for (k, &c) in counts.iter().enumerate() {
                 if c == 1 {
@@ -193,6 +189,7 @@ impl Prepared {
         let mut g: Vec<[Block; 4]> = Vec::new();
         let mut den: Vec<Block> = Vec::new();
         let mut pre: Vec<Block> = Vec::new();
+        let mut equal_x: Vec<usize> = Vec::new();
         let mut special: Vec<(usize, Option<P52>)> = Vec::new();
         while counts.iter().any(|&c| c > 1) {
             pairs.clear();
@@ -208,12 +205,14 @@ impl Prepared {
             g.resize(chunks, [zero; 4]);
             den.resize(chunks, zero);
             pre.resize(chunks, zero);
+            equal_x.clear();
             let totals = self.s.run(Forward {
                 s: self.s,
                 m: &self.m,
                 one: &self.one,
                 points: &points,
                 pairs: &pairs,
+                equal_x: &mut equal_x,
                 g: &mut g[..chunks],
                 den: &mut den[..chunks],
                 pre: &mut pre[..chunks],
@@ -227,14 +226,12 @@ impl Prepared {
                 den: &den[..chunks],
                 pre: &pre[..chunks],
             });
-            // Equal x: doubling or the identity, through arkworks.
+            // Equal x (listed by the gather): doubling or the identity, through arkworks.
             special.clear();
-            for (j, &a) in pairs.iter().enumerate() {
-                let (p, q) = (&points[a as usize], &points[a as usize + 1]);
-                if p[0] == q[0] {
-                    let sum = (self.to_ark(p) + self.to_ark(q)).into_affine();
-                    special.push((j, (!sum.is_zero()).then(|| self.to_p52(&sum))));
-                }
+            for &j in &equal_x {
+                let a = pairs[j] as usize;
+                let sum = (self.to_ark(&points[a]) + self.to_ark(&points[a + 1])).into_affine();
+                special.push((j, (!sum.is_zero()).then(|| self.to_p52(&sum))));
             }
             let mut special = special.iter().peekable();
             compact_pairs(&mut points, &mut counts, |j, _, _| match special.peek() {
@@ -271,21 +268,27 @@ impl Prepared {
 }
 
 /// Lane `l` of chunk `j` is pair `8j + l`: its points' x1, y1, x2, y2 into `b`; for lanes
-/// past the end, and for pairs with equal x (arkworks redoes those), a dummy pair whose
-/// x-difference is 1.
+/// past the end, and for pairs with equal x (pushed to `equal_x`: arkworks redoes those), a
+/// dummy pair whose x-difference is 1.
 #[inline(always)]
 #[allow(clippy::needless_range_loop)] // l indexes the pair list and four blocks at once
-fn gather(points: &[P52], pairs: &[u32], j: usize, one: &[u64; LIMBS], b: &mut [Block; 4]) {
+fn gather(
+    points: &[P52],
+    pairs: &[u32],
+    j: usize,
+    one: &[u64; LIMBS],
+    b: &mut [Block; 4],
+    equal_x: &mut Vec<usize>,
+) {
     let dummy = ([[0; LIMBS]; 2], [*one, [0; LIMBS]]);
     for l in 0..LANES {
         let (p, q) = match pairs.get(j * LANES + l) {
+            Some(&a) if points[a as usize][0] == points[a as usize + 1][0] => {
+                equal_x.push(j * LANES + l);
+                (&dummy.0, &dummy.1)
+            }
             Some(&a) => (&points[a as usize], &points[a as usize + 1]),
             None => (&dummy.0, &dummy.1),
-        };
-        let (p, q) = if p[0] == q[0] {
-            (&dummy.0, &dummy.1)
-        } else {
-            (p, q)
         };
         for k in 0..LIMBS {
             b[0][k][l] = p[0][k];
@@ -304,6 +307,7 @@ struct Forward<'a> {
     one: &'a [u64; LIMBS],
     points: &'a [P52],
     pairs: &'a [u32],
+    equal_x: &'a mut Vec<usize>,
     g: &'a mut [[Block; 4]],
     den: &'a mut [Block],
     pre: &'a mut [Block],
@@ -323,7 +327,7 @@ impl Kernel for Forward<'_> {
             .zip(self.pre.iter_mut())
             .enumerate()
         {
-            gather(self.points, self.pairs, j, self.one, g);
+            gather(self.points, self.pairs, j, self.one, g, self.equal_x);
             let d = c.sub(load(&g[2]), load(&g[0]));
             store(d, den);
             store(acc, pre);
