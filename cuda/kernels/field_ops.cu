@@ -39,6 +39,13 @@ MONT256_BINARY(bn254_fr_mul, bn254_fr, mul)
 MONT256_BINARY(bn254_fq_add, bn254_fq, add)
 MONT256_BINARY(bn254_fq_sub, bn254_fq, sub)
 MONT256_BINARY(bn254_fq_mul, bn254_fq, mul)
+// The portable reference versions, so a carry-chain fault shows as a disagreement here.
+MONT256_BINARY(bn254_fr_add_portable, bn254_fr, add_portable)
+MONT256_BINARY(bn254_fr_sub_portable, bn254_fr, sub_portable)
+MONT256_BINARY(bn254_fr_mul_portable, bn254_fr, mul_portable)
+MONT256_BINARY(bn254_fq_add_portable, bn254_fq, add_portable)
+MONT256_BINARY(bn254_fq_sub_portable, bn254_fq, sub_portable)
+MONT256_BINARY(bn254_fq_mul_portable, bn254_fq, mul_portable)
 
 // Goldilocks ext2: element i is words 2i, 2i+1.
 #define EXT2_BINARY(NAME, OP)                                                       \

@@ -15,18 +15,26 @@ use crate::error::CudaError;
 use crate::nvrtc::ptx;
 use crate::runtime::{DeviceInfo, device_count, driver_error as driver, info};
 
-/// A CUDA device ready to run carbide's kernels.
-pub struct Gpu {
+/// What every stream of one device shares: its context and the kernels loaded on it.
+struct Shared {
     info: DeviceInfo,
     ctx: Arc<CudaContext>,
-    stream: Arc<CudaStream>,
     modules: Mutex<HashMap<&'static str, Arc<CudaModule>>>,
+}
+
+/// A CUDA device ready to run carbide's kernels, with one stream: work issued through one
+/// `Gpu` runs in order; [`Gpu::fork`] gives another stream on the same device (and the same
+/// loaded kernels) for work that may overlap.
+#[derive(Clone)]
+pub struct Gpu {
+    shared: Arc<Shared>,
+    stream: Arc<CudaStream>,
 }
 
 impl std::fmt::Debug for Gpu {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Gpu")
-            .field("info", &self.info)
+            .field("info", &self.shared.info)
             .finish_non_exhaustive()
     }
 }
@@ -39,29 +47,62 @@ impl Gpu {
         }
         let ctx = CudaContext::new(ordinal).map_err(driver)?;
         let info = info(&ctx)?;
-        let stream = ctx.default_stream();
+        let stream = ctx.new_stream().map_err(driver)?;
         Ok(Self {
-            info,
-            ctx,
+            shared: Arc::new(Shared {
+                info,
+                ctx,
+                modules: Mutex::new(HashMap::new()),
+            }),
             stream,
-            modules: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The same device with a stream of its own.
+    pub fn fork(&self) -> Result<Self, CudaError> {
+        Ok(Self {
+            shared: self.shared.clone(),
+            stream: self.shared.ctx.new_stream().map_err(driver)?,
         })
     }
 
     /// What the driver says about this device.
     pub fn info(&self) -> &DeviceInfo {
-        &self.info
+        &self.shared.info
+    }
+
+    /// Free device memory in bytes, as the driver counts it now.
+    pub fn free_memory(&self) -> Result<usize, CudaError> {
+        self.shared
+            .ctx
+            .mem_get_info()
+            .map(|(free, _)| free)
+            .map_err(driver)
+    }
+
+    /// Waits for everything issued on this stream.
+    pub fn synchronize(&self) -> Result<(), CudaError> {
+        self.stream.synchronize().map_err(driver)
+    }
+
+    pub(crate) fn stream(&self) -> &Arc<CudaStream> {
+        &self.stream
     }
 
     /// Kernel `name` of kernel file `file`, compiled and loaded on first use.
     pub fn function(&self, file: &'static str, name: &str) -> Result<CudaFunction, CudaError> {
         let module = {
-            let mut modules = self.modules.lock().unwrap_or_else(|e| e.into_inner());
+            let mut modules = self
+                .shared
+                .modules
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
             match modules.get(file) {
                 Some(m) => m.clone(),
                 None => {
-                    let src = ptx(file, &self.info.arch())?;
+                    let src = ptx(file, &self.shared.info.arch())?;
                     let m = self
+                        .shared
                         .ctx
                         .load_module(Ptx::from_src(src.as_str()))
                         .map_err(driver)?;

@@ -11,11 +11,18 @@
 //! To come (issue "The CUDA backend"): device buffers and streams, the BN254 field headers,
 //! the GPU NTT implementing `carbide_ntt::Ntt`, and its GPU-vs-CPU tests.
 
+mod buffer;
+mod cubin;
 mod device;
 mod error;
+mod field;
+pub mod ntt;
 pub mod nvrtc;
 pub mod runtime;
 
+pub use buffer::DeviceBuffer;
 pub use device::Gpu;
 pub use error::CudaError;
+pub use field::GpuField;
+pub use ntt::CudaNtt;
 pub use runtime::{Backend, DeviceInfo, devices};

@@ -59,6 +59,15 @@ fn driver_version() -> Result<(i32, i32), CudaError> {
     Ok((v / 1000, (v % 1000) / 10))
 }
 
+/// The driver's CUDA version as "major.minor", or "none" without a usable libcuda (the
+/// disk cache's key).
+pub(crate) fn driver_version_string() -> String {
+    if !driver_present() {
+        return "none".to_owned();
+    }
+    driver_version().map_or("none".to_owned(), |(a, b)| format!("{a}.{b}"))
+}
+
 /// The number of devices once libcuda is loaded and its driver is recent enough, or exactly
 /// why none can be used.
 pub(crate) fn device_count() -> Result<usize, CudaError> {

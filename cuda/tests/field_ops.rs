@@ -1,10 +1,40 @@
-//! Field kernels against the CPU, bit for bit, on edge and random raw values (non-canonical
-//! ones included). Without a device: `skipped: no CUDA device`, unless `REQUIRE_GPU=1`.
+//! The field headers against the CPU, bit for bit, on edge and random raw values
+//! (non-canonical ones included), on two executors: the kernels of `field_ops.cu` on a GPU,
+//! and the same headers compiled as host C++ with the PTX carry flag emulated
+//! (`tests/host/`). Without a device the GPU suite prints `skipped: no CUDA device`, unless
+//! `REQUIRE_GPU=1`; without a C++ compiler the host suite skips, unless `REQUIRE_CXX=1`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 use carbide_cuda::Gpu;
 use carbide_field::Goldilocks;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+/// Runs `out[i] = kernel(a[i], b[i])` on elements of `words` u64 each.
+trait Exec {
+    fn binary(&self, kernel: &str, a: &[u64], b: &[u64], words: usize) -> Vec<u64>;
+}
+
+impl<T: Exec> Exec for &T {
+    fn binary(&self, kernel: &str, a: &[u64], b: &[u64], words: usize) -> Vec<u64> {
+        (**self).binary(kernel, a, b, words)
+    }
+}
+
+impl Exec for Gpu {
+    fn binary(&self, kernel: &str, a: &[u64], b: &[u64], words: usize) -> Vec<u64> {
+        let out = Gpu::binary(self, kernel, a, b, words).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            Gpu::binary(self, kernel, a, &b[..b.len() - 1], words).is_err(),
+            "unequal operands are refused"
+        );
+        out
+    }
+}
 
 fn gpu() -> Option<Gpu> {
     match Gpu::new(0) {
@@ -15,6 +45,86 @@ fn gpu() -> Option<Gpu> {
                 "REQUIRE_GPU=1 but {e}"
             );
             println!("skipped: no CUDA device ({e})");
+            None
+        }
+    }
+}
+
+/// The field headers built as a host program (`tests/host/field_ops.cpp`).
+struct Host(PathBuf);
+
+impl Exec for Host {
+    fn binary(&self, kernel: &str, a: &[u64], b: &[u64], words: usize) -> Vec<u64> {
+        let mut input = String::new();
+        for (x, y) in a.chunks_exact(words).zip(b.chunks_exact(words)) {
+            input.push_str(kernel);
+            for w in x.iter().chain(y) {
+                input.push_str(&format!(" {w:x}"));
+            }
+            input.push('\n');
+        }
+        let mut child = Command::new(&self.0)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        assert!(
+            out.status.success(),
+            "{kernel}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .split_whitespace()
+            .map(|w| u64::from_str_radix(w, 16).unwrap())
+            .collect()
+    }
+}
+
+fn host() -> Option<&'static Host> {
+    static BUILT: OnceLock<Result<Host, String>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let exe = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("field_ops_host");
+        let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".to_owned());
+        // tests/host comes first: its field/ptx.cuh (the emulated carry flag) replaces the
+        // real one; every other header is the kernels' own.
+        let status = Command::new(&cxx)
+            .args([
+                "-std=c++17",
+                "-O2",
+                "-Wall",
+                "-Wno-unknown-pragmas",
+                "-Werror",
+                "-o",
+            ])
+            .arg(&exe)
+            .arg(format!("-I{}", dir.join("tests/host").display()))
+            .arg(format!("-I{}", dir.join("kernels").display()))
+            .arg(dir.join("tests/host/field_ops.cpp"))
+            .status();
+        match status {
+            Ok(s) if s.success() => Ok(Host(exe)),
+            Ok(s) => Err(format!("{cxx} failed: {s}")),
+            Err(e) => Err(format!("no C++ compiler ({cxx}): {e}")),
+        }
+    });
+    match built {
+        Ok(h) => Some(h),
+        Err(e) => {
+            assert!(
+                std::env::var("REQUIRE_CXX").map_or(true, |v| v != "1") || !e.starts_with("no C++"),
+                "REQUIRE_CXX=1 but {e}"
+            );
+            assert!(
+                !e.contains("failed"),
+                "the host build of the field headers: {e}"
+            );
+            println!("skipped: {e}");
             None
         }
     }
@@ -55,9 +165,7 @@ fn operands() -> (Vec<u64>, Vec<u64>) {
 /// A CPU field operation.
 type BinaryOp<F = Goldilocks> = fn(F, F) -> F;
 
-#[test]
-fn goldilocks_ops_match_the_cpu() {
-    let Some(gpu) = gpu() else { return };
+fn goldilocks_ops(exec: &impl Exec) {
     let (a, b) = operands();
     let cpu = |f: BinaryOp| -> Vec<u64> {
         a.iter()
@@ -77,18 +185,14 @@ fn goldilocks_ops_match_the_cpu() {
         ("goldilocks_mul", |x, y| x * y),
     ];
     for (kernel, f) in ops {
-        let got = gpu
-            .binary(kernel, &a, &b, 1)
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(got, cpu(f), "{kernel} on {}", gpu.info().name);
+        assert_eq!(exec.binary(kernel, &a, &b, 1), cpu(f), "{kernel}");
     }
-    assert!(gpu.binary("goldilocks_add", &a, &b[..3], 1).is_err());
 }
 
 /// BN254 Fr and Fq: the kernels' sums, differences and Montgomery products against arkworks,
 /// on arkworks' own Montgomery limbs.
-fn bn254_matches<F: ark_ff::PrimeField + carbide_field::Field>(field: &str) {
-    let Some(gpu) = gpu() else { return };
+/// Every operation in both forms: on carry chains and portable.
+fn bn254_ops<F: ark_ff::PrimeField + carbide_field::Field>(exec: &impl Exec, field: &str) {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let (zero, one) = (
         <F as carbide_field::Field>::ZERO,
@@ -111,29 +215,15 @@ fn bn254_matches<F: ark_ff::PrimeField + carbide_field::Field>(field: &str) {
         ("mul", |x, y| x * y),
     ];
     for (op, f) in ops {
-        let kernel = format!("{field}_{op}");
-        let got = gpu
-            .binary(&kernel, &a, &b, 4)
-            .unwrap_or_else(|e| panic!("{e}"));
         let want: Vec<F> = xs.iter().zip(&ys).map(|(&x, &y)| f(x, y)).collect();
-        assert_eq!(got, words(&want), "{kernel}");
+        for kernel in [format!("{field}_{op}"), format!("{field}_{op}_portable")] {
+            assert_eq!(exec.binary(&kernel, &a, &b, 4), words(&want), "{kernel}");
+        }
     }
 }
 
-#[test]
-fn bn254_fr_ops_match_arkworks() {
-    bn254_matches::<ark_bn254::Fr>("bn254_fr");
-}
-
-#[test]
-fn bn254_fq_ops_match_arkworks() {
-    bn254_matches::<ark_bn254::Fq>("bn254_fq");
-}
-
-#[test]
-fn goldilocks_ext2_ops_match_the_cpu() {
+fn goldilocks_ext2_ops(exec: &impl Exec) {
     use carbide_field::GoldilocksExt2;
-    let Some(gpu) = gpu() else { return };
     let (a, b) = operands();
     // Pairs of raw words as (c0, c1); the edge block pairs every edge with every edge.
     let ext = |w: &[u64]| -> GoldilocksExt2 {
@@ -148,9 +238,7 @@ fn goldilocks_ext2_ops_match_the_cpu() {
         ("goldilocks_ext2_mul", |x, y| x * y),
     ];
     for (kernel, f) in ops {
-        let got = gpu
-            .binary(kernel, &a, &b, 2)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let got = exec.binary(kernel, &a, &b, 2);
         let want: Vec<u64> = a
             .chunks_exact(2)
             .zip(b.chunks_exact(2))
@@ -159,3 +247,43 @@ fn goldilocks_ext2_ops_match_the_cpu() {
         assert_eq!(got, want, "{kernel}");
     }
 }
+
+/// The suite for one executor.
+macro_rules! suite {
+    ($name:ident, $exec:expr) => {
+        mod $name {
+            use super::*;
+
+            #[test]
+            fn goldilocks_ops_match_the_cpu() {
+                if let Some(e) = $exec {
+                    goldilocks_ops(&e);
+                }
+            }
+
+            #[test]
+            fn goldilocks_ext2_ops_match_the_cpu() {
+                if let Some(e) = $exec {
+                    goldilocks_ext2_ops(&e);
+                }
+            }
+
+            #[test]
+            fn bn254_fr_ops_match_arkworks() {
+                if let Some(e) = $exec {
+                    bn254_ops::<ark_bn254::Fr>(&e, "bn254_fr");
+                }
+            }
+
+            #[test]
+            fn bn254_fq_ops_match_arkworks() {
+                if let Some(e) = $exec {
+                    bn254_ops::<ark_bn254::Fq>(&e, "bn254_fq");
+                }
+            }
+        }
+    };
+}
+
+suite!(on_gpu, gpu());
+suite!(on_host, host());

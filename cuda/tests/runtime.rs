@@ -2,7 +2,7 @@
 //! that give a typed reason, never a panic. `REQUIRE_GPU=1` turns "no device" into a failure,
 //! `REQUIRE_NVRTC=1` (CI, with the nvidia-cuda-nvrtc wheel) a missing NVRTC.
 
-use carbide_cuda::nvrtc::{CI_ARCHS, KERNELS, ptx};
+use carbide_cuda::nvrtc::{CI_ARCHS, KERNELS, assemble, ptx};
 use carbide_cuda::runtime::nvrtc_present;
 use carbide_cuda::{Backend, CudaError, devices};
 
@@ -68,6 +68,25 @@ fn every_kernel_compiles_for_the_ci_architectures() {
             assert!(ptx.contains(".entry"), "{file} for {arch} has no kernels");
             let target = format!(".target sm_{}", &arch["compute_".len()..]);
             assert!(ptx.contains(&target), "{file}: {target} missing");
+        }
+    }
+    // Down to machine code with NVRTC's ptxas: the inline PTX (carry chains) assembles, and
+    // the report shows each kernel's registers and spills.
+    for (file, _) in KERNELS {
+        for arch in CI_ARCHS {
+            let sm = arch.replace("compute_", "sm_");
+            let report = assemble(file, &sm).unwrap_or_else(|e| panic!("{e}"));
+            println!("{file} {sm}: {}", report.lines().next().unwrap_or(""));
+            for line in report.lines() {
+                if line.contains("Compiling entry function") || line.contains("Used") {
+                    println!("  {}", line.trim_start_matches("ptxas info    :").trim());
+                }
+                assert!(
+                    !line.contains("spill")
+                        || line.contains("0 bytes spill stores, 0 bytes spill loads"),
+                    "{file} {sm} spills registers: {line}"
+                );
+            }
         }
     }
     // A compile error comes back with the log, not a panic.

@@ -36,4 +36,12 @@ pub enum NttError {
         /// The number of elements asked for.
         elements: usize,
     },
+    /// The backend (a GPU) failed; the reason is its own error, on one line.
+    #[error("the {backend} backend failed: {reason}")]
+    Backend {
+        /// Which backend, e.g. "cuda".
+        backend: &'static str,
+        /// Why.
+        reason: String,
+    },
 }

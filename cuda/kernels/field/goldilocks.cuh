@@ -46,4 +46,28 @@ __device__ __forceinline__ u64 mul(u64 a, u64 b) {
     return reduce128(a * b, __umul64hi(a, b));
 }
 
+static constexpr u64 P = 0xffffffff00000001ull;
+
 }  // namespace goldilocks
+
+// A Goldilocks element as the NTT kernels use it: operators on the functions above; stores
+// write the canonical u64 (below p), so a result has one encoding whatever the order of
+// operations that produced it.
+struct gl_t {
+    u64 v;
+
+    __device__ __forceinline__ static gl_t zero() { return gl_t{0}; }
+    __device__ __forceinline__ static gl_t load(const u64* base, u64 i) { return gl_t{base[i]}; }
+    __device__ __forceinline__ void store(u64* base, u64 i) const {
+        base[i] = v >= goldilocks::P ? v - goldilocks::P : v;
+    }
+    __device__ __forceinline__ gl_t operator+(const gl_t& b) const {
+        return gl_t{goldilocks::add(v, b.v)};
+    }
+    __device__ __forceinline__ gl_t operator-(const gl_t& b) const {
+        return gl_t{goldilocks::sub(v, b.v)};
+    }
+    __device__ __forceinline__ gl_t operator*(const gl_t& b) const {
+        return gl_t{goldilocks::mul(v, b.v)};
+    }
+};
