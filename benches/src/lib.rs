@@ -12,6 +12,7 @@ use std::hint::black_box;
 use std::ops::{Add, Mul, MulAssign};
 
 pub mod driver;
+pub mod gpu;
 
 use ark_bn254::Fr;
 use carbide_field::{Field, Goldilocks, GoldilocksExt2, par_batch_inverse};

@@ -85,6 +85,20 @@ impl Gpu {
         self.stream.synchronize().map_err(driver)
     }
 
+    /// `f`'s result and the device time, in milliseconds, between events recorded on this
+    /// stream before and after it: the time of the work `f` issues here, not of the host.
+    pub fn timed<R>(
+        &self,
+        f: impl FnOnce() -> Result<R, CudaError>,
+    ) -> Result<(R, f32), CudaError> {
+        let timing = Some(cudarc::driver::sys::CUevent_flags::CU_EVENT_DEFAULT);
+        let start = self.stream.record_event(timing).map_err(driver)?;
+        let out = f()?;
+        let end = self.stream.record_event(timing).map_err(driver)?;
+        let ms = start.elapsed_ms(&end).map_err(driver)?;
+        Ok((out, ms))
+    }
+
     pub(crate) fn stream(&self) -> &Arc<CudaStream> {
         &self.stream
     }

@@ -41,6 +41,6 @@ pub enum CudaError {
     #[error("bad input shape: {0}")]
     Shape(String),
     /// `CARBIDE_BACKEND` holds something other than cpu, cuda or auto.
-    #[error("CARBIDE_BACKEND={0:?}: expected cpu, cuda or auto")]
+    #[error("unknown backend {0:?}: expected cpu, cuda or auto")]
     BadBackend(String),
 }

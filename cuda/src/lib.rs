@@ -19,6 +19,7 @@ mod field;
 pub mod ntt;
 pub mod nvrtc;
 pub mod runtime;
+mod select;
 
 pub use buffer::DeviceBuffer;
 pub use device::Gpu;
@@ -26,3 +27,4 @@ pub use error::CudaError;
 pub use field::GpuField;
 pub use ntt::CudaNtt;
 pub use runtime::{Backend, DeviceInfo, devices};
+pub use select::{AUTO_MIN_ELEMENTS, fall_back, ntt};

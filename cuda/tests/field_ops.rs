@@ -4,6 +4,8 @@
 //! (`tests/host/`). Without a device the GPU suite prints `skipped: no CUDA device`, unless
 //! `REQUIRE_GPU=1`; without a C++ compiler the host suite skips, unless `REQUIRE_CXX=1`.
 
+mod common;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -11,6 +13,7 @@ use std::sync::OnceLock;
 
 use carbide_cuda::Gpu;
 use carbide_field::Goldilocks;
+use common::gpu;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -33,20 +36,6 @@ impl Exec for Gpu {
             "unequal operands are refused"
         );
         out
-    }
-}
-
-fn gpu() -> Option<Gpu> {
-    match Gpu::new(0) {
-        Ok(g) => Some(g),
-        Err(e) => {
-            assert!(
-                std::env::var("REQUIRE_GPU").map_or(true, |v| v != "1"),
-                "REQUIRE_GPU=1 but {e}"
-            );
-            println!("skipped: no CUDA device ({e})");
-            None
-        }
     }
 }
 

@@ -2,16 +2,19 @@
 //!
 //! - `carbide info`: the CUDA devices found (name, architecture, memory), or exactly why there
 //!   are none; exits 1 when there are none.
-//! - `carbide bench ntt|msm|field [--rounds N] [--burst-ms MS] [--filter S] [--json FILE]
-//!   [--svg FILE]`: carbide raced against its peer (plonky2, ark-poly, ark-ec) in one run, interleaved;
-//!   prints a table of ours, the peer and the ratio for each workload, writes JSON and an SVG
-//!   chart. Needs the `bench` feature.
+//! - `carbide bench ntt|msm|field [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS]
+//!   [--filter S] [--json FILE] [--svg FILE]`: on the CPU, carbide raced against its peer
+//!   (plonky2, ark-poly, ark-ec) in one run, interleaved; prints a table of ours, the peer and
+//!   the ratio for each workload, writes JSON and an SVG chart. `--backend cuda` (or
+//!   `CARBIDE_BACKEND=cuda`) times the GPU NTT instead, or exits 1 with the one-line reason
+//!   there is no GPU; `auto` uses the GPU when there is one, else says why and runs the CPU
+//!   suite. Needs the `bench` feature.
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   carbide info
-  carbide bench ntt|msm|field [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
+  carbide bench ntt|msm|field [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -77,10 +80,12 @@ mod bench {
 
     use carbide_benches::driver::{self, Options, fmt_time};
     use carbide_benches::{Race, field_races, msm_races, ntt_races};
+    use carbide_cuda::{Backend, Gpu};
 
     struct Args {
         suite: &'static str,
         races: fn() -> Vec<Race>,
+        backend: Backend,
         opts: Options,
         json: Option<PathBuf>,
         svg: Option<PathBuf>,
@@ -98,6 +103,7 @@ mod bench {
         let mut out = Args {
             suite,
             races,
+            backend: Backend::from_env(Backend::Cpu).map_err(|e| e.to_string())?,
             opts: Options {
                 rounds: 7,
                 ..Options::default()
@@ -112,6 +118,7 @@ mod bench {
                 continue;
             }
             match flag.as_str() {
+                "--backend" => out.backend = value()?.parse().map_err(|e| format!("{e}"))?,
                 "--json" => out.json = Some(PathBuf::from(value()?)),
                 "--svg" => out.svg = Some(PathBuf::from(value()?)),
                 other => return Err(format!("unknown argument {other:?}")),
@@ -128,6 +135,24 @@ mod bench {
                 return ExitCode::from(2);
             }
         };
+        match (args.backend, args.suite) {
+            (Backend::Cpu, _) => {}
+            (backend, "ntt") => match Gpu::new(0) {
+                Ok(gpu) => return gpu_ntt(&gpu, &args),
+                Err(e) if backend == Backend::Cuda => {
+                    eprintln!("carbide bench: --backend cuda: {e}");
+                    return ExitCode::FAILURE;
+                }
+                Err(e) => carbide_cuda::fall_back(&e),
+            },
+            (Backend::Cuda, suite) => {
+                eprintln!(
+                    "carbide bench: {suite} has no CUDA implementation yet; use --backend cpu"
+                );
+                return ExitCode::from(2);
+            }
+            (Backend::Auto, _) => {}
+        }
         let (threads, simd) = driver::machine();
         println!(
             "carbide bench {}: {threads} threads, SIMD {simd}, {} interleaved rounds",
@@ -152,15 +177,77 @@ mod bench {
             );
         });
         let title = format!("carbide bench {}: speed-up over the peer", args.suite);
-        let outputs = [
-            (args.json, {
-                let doc = driver::to_json("carbide bench", args.suite, &args.opts, &results);
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
+        write_outputs(&args, |a| {
+            (
+                serde_json::to_string_pretty(&driver::to_json(
+                    "carbide bench",
+                    a.suite,
+                    &a.opts,
+                    &results,
+                ))
+                .unwrap_or_default(),
+                Some(driver::svg_chart(&title, &results)),
+            )
+        })
+    }
+
+    /// The GPU NTT table: resident and with transfers, against the CPU and the memory floor.
+    fn gpu_ntt(gpu: &Gpu, args: &Args) -> ExitCode {
+        use carbide_benches::gpu::{bandwidth, ntt_rows, to_json};
+        let info = gpu.info();
+        let (_, source) = bandwidth(&info.name);
+        println!(
+            "carbide bench ntt --backend cuda: {} ({}), {} MiB; CPU {} threads; floor at {source}",
+            info.name,
+            info.arch(),
+            info.total_memory >> 20,
+            rayon_threads()
+        );
+        println!(
+            "| workload | GPU resident | GPU with transfers | CPU (carbide) | CPU / GPU resident | memory floor | fraction of floor |"
+        );
+        println!("|---|---|---|---|---|---|---|");
+        let rows = ntt_rows(gpu, &args.opts, |r| {
+            println!(
+                "| {} | {:.3} ms | {:.3} ms | {:.3} ms | {:.1}× | {:.3} ms | {:.0}% |",
+                r.group,
+                r.resident_ms,
+                r.transfer_ms,
+                r.cpu_ms,
+                r.cpu_ms / r.resident_ms,
+                r.floor_ms,
+                100.0 * r.floor_ms / r.resident_ms
+            );
+        });
+        match rows {
+            Ok(rows) => write_outputs(args, |a| {
+                (
+                    serde_json::to_string_pretty(&to_json(gpu, &a.opts, &rows)).unwrap_or_default(),
+                    None,
+                )
             }),
-            (args.svg, driver::svg_chart(&title, &results)),
-        ];
+            Err(e) => {
+                eprintln!("carbide bench: the GPU run failed: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn rayon_threads() -> usize {
+        driver::machine().0
+    }
+
+    /// Writes `--json` (and `--svg`, when there is a chart).
+    fn write_outputs(
+        args: &Args,
+        docs: impl FnOnce(&Args) -> (String, Option<String>),
+    ) -> ExitCode {
+        let (json, svg) = docs(args);
+        let outputs = [(args.json.clone(), Some(json)), (args.svg.clone(), svg)];
         for (path, text) in outputs {
-            let Some(path) = path else { continue };
+            let (Some(path), Some(text)) = (path, text) else {
+                continue;
+            };
             if let Err(e) = driver::write_file(&path, &text) {
                 eprintln!("carbide bench: cannot write {}: {e}", path.display());
                 return ExitCode::FAILURE;

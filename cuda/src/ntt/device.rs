@@ -64,6 +64,12 @@ impl<F: GpuField> CudaNtt<F> {
         })
     }
 
+    /// The launches (global passes over the data) of a transform of `2^log_n` points: each
+    /// reads and writes every element once, which sets the memory floor.
+    pub fn passes(log_n: u32) -> usize {
+        plan::passes(log_n, F::SHARED_LOG, F::COALESCE_LOG).len()
+    }
+
     /// The device (and stream) it runs on.
     pub fn gpu(&self) -> &Gpu {
         &self.gpu
@@ -307,11 +313,16 @@ impl<F: GpuField> CudaNtt<F> {
         if cols == width {
             return run(&mut state, values, width).map_err(backend);
         }
+        // Every group is computed before any is written back, so an error changes nothing.
+        let mut parts = Vec::new();
         for c0 in (0..width).step_by(cols) {
             let w = cols.min(width - c0);
-            let mut staging = gather(values, width, c0, w);
-            run(&mut state, &mut staging, w).map_err(backend)?;
-            scatter(&staging, values, width, c0, w);
+            let mut part = gather(values, width, c0, w);
+            run(&mut state, &mut part, w).map_err(backend)?;
+            parts.push((c0, w, part));
+        }
+        for (c0, w, part) in parts {
+            scatter(&part, values, width, c0, w);
         }
         Ok(())
     }
