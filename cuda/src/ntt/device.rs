@@ -186,11 +186,11 @@ impl<F: GpuField> CudaNtt<F> {
             let (in_rs, in_cs, in_rows, in_bitrev) =
                 (l.read.rs, l.read.cs, l.read.rows, u32::from(l.read.bitrev));
             let (out_rs, out_cs) = (l.write.rs, l.write.cs);
-            let block_log = l.pass.block_log();
+            let g = l.geometry(F::WORDS);
             let cfg = LaunchConfig {
-                grid_dim: (1 << (log_n - block_log), width.min(65_535), 1),
-                block_dim: ((1u32 << block_log.max(1) >> 1).min(256), 1, 1),
-                shared_mem_bytes: (8 * F::WORDS as u32) << block_log,
+                grid_dim: (g.grid.0, g.grid.1, 1),
+                block_dim: (g.block, 1, 1),
+                shared_mem_bytes: g.shared_bytes,
             };
             let mut launch = stream.launch_builder(&f);
             launch

@@ -3,6 +3,8 @@
 
 mod device;
 #[cfg(test)]
+mod host;
+#[cfg(test)]
 pub(crate) mod model;
 pub(crate) mod plan;
 #[cfg(test)]

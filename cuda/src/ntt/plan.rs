@@ -129,6 +129,27 @@ pub(crate) struct Launch<F> {
     pub write: Write<F>,
 }
 
+/// A launch's grid `(x, y)`, threads per block and dynamic shared memory in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Geometry {
+    pub grid: (u32, u32),
+    pub block: u32,
+    pub shared_bytes: u32,
+}
+
+impl<F> Launch<F> {
+    /// One block per `2^(k+t)` positions of a column (`x`) and per column up to 65535 (`y`;
+    /// the kernel strides over more); half as many threads as positions, at most 256.
+    pub fn geometry(&self, words_per_element: usize) -> Geometry {
+        let block_log = self.pass.block_log();
+        Geometry {
+            grid: (1 << (self.log_n - block_log), self.width.min(65_535)),
+            block: ((1u32 << block_log) >> 1).clamp(1, 256),
+            shared_bytes: (8 * words_per_element as u32) << block_log,
+        }
+    }
+}
+
 /// Where a transform's data is: a buffer and a layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Layout {
