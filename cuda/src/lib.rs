@@ -4,12 +4,35 @@
 //!   [`CudaError`] saying exactly why there are none: no libcuda, driver too old, no device),
 //!   [`Backend`] with the `CARBIDE_BACKEND` override;
 //! - [`nvrtc`]: the kernels of `cuda/kernels/` (embedded), compiled at run time for the
-//!   device's architecture and cached per process;
-//! - [`Gpu`]: one device with its stream and loaded kernels; element-wise field kernels for
-//!   the GPU-vs-CPU field tests.
+//!   device's architecture, cached per process and on disk (keyed by source hash,
+//!   architecture, NVRTC and driver versions);
+//! - [`Gpu`]: one device with a stream and its loaded kernels ([`Gpu::fork`] for another
+//!   stream), [`DeviceBuffer`]s of field elements moved with a plain copy of their words
+//!   ([`GpuField`]: Goldilocks and BN254 Fr, layouts checked), device-event timing;
+//! - [`CudaNtt`]: the GPU NTT implementing `carbide_ntt::Ntt` (forward, inverse, cosets,
+//!   batched LDE; several radix-2 stages per launch in shared memory; batches beyond free
+//!   memory in groups of columns), bit-identical to the CPU;
+//! - [`ntt()`]: the NTT a [`Backend`] picks; `Auto` falls back to the CPU once, saying why.
 //!
-//! To come (issue "The CUDA backend"): device buffers and streams, the BN254 field headers,
-//! the GPU NTT implementing `carbide_ntt::Ntt`, and its GPU-vs-CPU tests.
+//! Kernel headers (`kernels/field/`): Goldilocks and its extension, BN254 Fr and Fq
+//! (Montgomery, eight 32-bit limbs, PTX carry chains), each tested against the CPU on a GPU and,
+//! compiled as host C++ with the carry flag emulated, on any machine.
+//!
+//! ```no_run
+//! use carbide_cuda::{Backend, Gpu};
+//! use carbide_field::Goldilocks;
+//!
+//! // Whatever CARBIDE_BACKEND says (cpu, cuda, auto), auto by default.
+//! let ntt = carbide_cuda::ntt::<Goldilocks>(Backend::from_env(Backend::Auto)?)?;
+//! let mut v: Vec<Goldilocks> = (0..1u64 << 20).map(Goldilocks::new).collect();
+//! ntt.ntt_batch(&mut v, 1)?;
+//! // Or keep the data on the device.
+//! let gpu = Gpu::new(0)?;
+//! let gpu_ntt = carbide_cuda::CudaNtt::<Goldilocks>::new(&gpu)?;
+//! let (mut data, mut work) = (gpu.upload(&v)?, gpu.alloc::<Goldilocks>(v.len())?);
+//! gpu_ntt.ntt_device(&mut data, &mut work, 1)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod buffer;
 mod cubin;
@@ -20,6 +43,8 @@ pub mod ntt;
 pub mod nvrtc;
 pub mod runtime;
 mod select;
+#[doc(hidden)]
+pub mod testing;
 
 pub use buffer::DeviceBuffer;
 pub use device::Gpu;

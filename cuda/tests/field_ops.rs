@@ -74,49 +74,9 @@ impl Exec for Host {
     }
 }
 
-fn host() -> Option<&'static Host> {
-    static BUILT: OnceLock<Result<Host, String>> = OnceLock::new();
-    let built = BUILT.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let exe = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("field_ops_host");
-        let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".to_owned());
-        // tests/host comes first: its field/ptx.cuh (the emulated carry flag) replaces the
-        // real one; every other header is the kernels' own.
-        let status = Command::new(&cxx)
-            .args([
-                "-std=c++17",
-                "-O2",
-                "-Wall",
-                "-Wno-unknown-pragmas",
-                "-Werror",
-                "-o",
-            ])
-            .arg(&exe)
-            .arg(format!("-I{}", dir.join("tests/host").display()))
-            .arg(format!("-I{}", dir.join("kernels").display()))
-            .arg(dir.join("tests/host/field_ops.cpp"))
-            .status();
-        match status {
-            Ok(s) if s.success() => Ok(Host(exe)),
-            Ok(s) => Err(format!("{cxx} failed: {s}")),
-            Err(e) => Err(format!("no C++ compiler ({cxx}): {e}")),
-        }
-    });
-    match built {
-        Ok(h) => Some(h),
-        Err(e) => {
-            assert!(
-                std::env::var("REQUIRE_CXX").map_or(true, |v| v != "1") || !e.starts_with("no C++"),
-                "REQUIRE_CXX=1 but {e}"
-            );
-            assert!(
-                !e.contains("failed"),
-                "the host build of the field headers: {e}"
-            );
-            println!("skipped: {e}");
-            None
-        }
-    }
+fn host() -> Option<Host> {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    carbide_cuda::testing::host_program(&BUILT, "field_ops").map(|p| Host(p.clone()))
 }
 
 /// All pairs of raw edge values, then random raw pairs.

@@ -119,6 +119,39 @@ fn resident<F: GpuField + Exact>() {
     );
 }
 
+/// Batches larger than the memory the NTT may use go through in groups of columns.
+fn chunked<F: GpuField + Exact>() {
+    let Some((dev, _, cpu)) = setup::<F>() else {
+        return;
+    };
+    // 64 MiB of margin, the twiddles, and room for about two columns of 2^18.
+    let column = 2u64 << 18 << 3 << (F::WORDS.trailing_zeros());
+    let limit = ((64u64 << 20) + column * 5 / 2 + (1 << 21) * F::WORDS as u64) * 10 / 9;
+    let gpu = CudaNtt::<F>::new(&dev).unwrap().with_memory_limit(limit);
+    let width = 5;
+    let input: Vec<F> = random(width << 18, 8);
+    let (mut g, mut c) = (input.clone(), input.clone());
+    gpu.ntt_batch(&mut g, width).unwrap();
+    cpu.ntt_batch(&mut c, width).unwrap();
+    assert!(F::exact(&g, &c), "grouped forward");
+    let shift = F::coset_shift();
+    let g = gpu
+        .coset_lde_batch(&input[..width << 16], width, 1, shift)
+        .unwrap();
+    let c = cpu
+        .coset_lde_batch(&input[..width << 16], width, 1, shift)
+        .unwrap();
+    assert!(F::exact(&g, &c), "grouped LDE");
+    // Not even one column fits: an error, and the input is untouched.
+    let tiny = CudaNtt::<F>::new(&dev).unwrap().with_memory_limit(1 << 20);
+    let mut v = input.clone();
+    assert!(matches!(
+        tiny.ntt_batch(&mut v, width),
+        Err(NttError::Backend { .. })
+    ));
+    assert_eq!(v, input);
+}
+
 fn bad_shapes<F: GpuField + Exact>() {
     let Some((_, gpu, _)) = setup::<F>() else {
         return;
@@ -170,6 +203,11 @@ macro_rules! suite {
             #[test]
             fn resident_data_matches_the_cpu() {
                 resident::<$field>();
+            }
+
+            #[test]
+            fn batches_beyond_the_memory_limit_go_in_groups() {
+                chunked::<$field>();
             }
 
             #[test]

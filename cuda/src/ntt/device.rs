@@ -23,6 +23,7 @@ use crate::runtime::driver_error;
 /// serialised on its own stream.
 pub struct CudaNtt<F> {
     gpu: Gpu,
+    memory_limit: Option<u64>,
     state: Mutex<State<F>>,
     _field: PhantomData<F>,
 }
@@ -59,9 +60,18 @@ impl<F: GpuField> CudaNtt<F> {
     pub fn new(gpu: &Gpu) -> Result<Self, CudaError> {
         Ok(Self {
             gpu: gpu.fork()?,
+            memory_limit: None,
             state: Mutex::new(State { twiddles: None }),
             _field: PhantomData,
         })
+    }
+
+    /// Plans as if at most `bytes` of device memory were free (less when less is): batches
+    /// that do not fit go through in groups of columns. For sharing a device, and for testing
+    /// the grouped path.
+    pub fn with_memory_limit(mut self, bytes: u64) -> Self {
+        self.memory_limit = Some(bytes);
+        self
     }
 
     /// The launches (global passes over the data) of a transform of `2^log_n` points: each
@@ -284,7 +294,7 @@ impl<F: GpuField> CudaNtt<F> {
         elements_per_column: u64,
         log_tw: u32,
     ) -> Result<usize, CudaError> {
-        let free = self.gpu.free_memory()? as u64;
+        let free = (self.gpu.free_memory()? as u64).min(self.memory_limit.unwrap_or(u64::MAX));
         let twiddles = (1u64 << log_tw.max(1)) / 2 * Self::BYTES;
         plan::columns_per_chunk(width, elements_per_column * Self::BYTES, twiddles, free)
     }

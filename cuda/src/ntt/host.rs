@@ -20,43 +20,7 @@ use crate::field::{GpuField, as_words, as_words_mut};
 
 fn harness() -> Option<&'static PathBuf> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let built = BUILT.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let exe = std::env::temp_dir().join(format!("carbide-ntt-host-{}", std::process::id()));
-        let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".to_owned());
-        let status = Command::new(&cxx)
-            .args([
-                "-std=c++20",
-                "-O2",
-                "-pthread",
-                "-Wall",
-                "-Wno-unknown-pragmas",
-                "-Werror",
-                "-o",
-            ])
-            .arg(&exe)
-            .arg(format!("-I{}", dir.join("tests/host").display()))
-            .arg(format!("-I{}", dir.join("kernels").display()))
-            .arg(dir.join("tests/host/ntt.cpp"))
-            .status();
-        match status {
-            Ok(s) if s.success() => Ok(exe),
-            Ok(s) => Err(format!("{cxx} failed: {s}")),
-            Err(e) => Err(format!("no C++ compiler ({cxx}): {e}")),
-        }
-    });
-    match built {
-        Ok(p) => Some(p),
-        Err(e) => {
-            assert!(!e.contains("failed"), "the host build of ntt.cu: {e}");
-            assert!(
-                std::env::var("REQUIRE_CXX").map_or(true, |v| v != "1"),
-                "REQUIRE_CXX=1 but {e}"
-            );
-            println!("skipped: {e}");
-            None
-        }
-    }
+    crate::testing::host_program(&BUILT, "ntt")
 }
 
 fn push_words<F: GpuField>(out: &mut String, v: &[F]) {

@@ -1,0 +1,62 @@
+//! Test support, not API: builds the kernels' host C++ programs (`tests/host/*.cpp`).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Compiles `tests/host/<program>.cpp` with the kernels' headers (and the emulated PTX carry
+/// flag of `tests/host/field/ptx.cuh`, found first) into a temporary executable. `Err` says
+/// why not: no compiler or no sources here (a skip), or a failed build (a failure: the message
+/// contains "failed").
+pub fn build_host_program(program: &str) -> Result<PathBuf, String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if !dir.join("kernels").is_dir() {
+        // A packed test binary on another machine: the sources are not there.
+        return Err(format!(
+            "no C++ build: kernel sources not at {}",
+            dir.display()
+        ));
+    }
+    let exe = std::env::temp_dir().join(format!("carbide-{program}-{}", std::process::id()));
+    let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".to_owned());
+    let status = Command::new(&cxx)
+        .args([
+            "-std=c++20",
+            "-O2",
+            "-pthread",
+            "-Wall",
+            "-Wno-unknown-pragmas",
+            "-Werror",
+            "-o",
+        ])
+        .arg(&exe)
+        .arg(format!("-I{}", dir.join("tests/host").display()))
+        .arg(format!("-I{}", dir.join("kernels").display()))
+        .arg(dir.join(format!("tests/host/{program}.cpp")))
+        .status();
+    match status {
+        Ok(s) if s.success() => Ok(exe),
+        Ok(s) => Err(format!("{cxx} failed on {program}.cpp: {s}")),
+        Err(e) => Err(format!("no C++ compiler ({cxx}): {e}")),
+    }
+}
+
+/// [`build_host_program`] once per process, as a test uses it: `None` (after printing
+/// `skipped: …`) when there is no compiler or no sources, unless `REQUIRE_CXX=1`; a panic
+/// when the build fails.
+pub fn host_program(
+    cell: &'static std::sync::OnceLock<Result<PathBuf, String>>,
+    program: &str,
+) -> Option<&'static PathBuf> {
+    match cell.get_or_init(|| build_host_program(program)) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            assert!(!e.contains("failed"), "the host build of the kernels: {e}");
+            assert!(
+                std::env::var("REQUIRE_CXX").map_or(true, |v| v != "1"),
+                "REQUIRE_CXX=1 but {e}"
+            );
+            println!("skipped: {e}");
+            None
+        }
+    }
+}
