@@ -24,6 +24,8 @@ const HEADERS: &[(&str, &str)] = &[
         include_str!("../kernels/field/goldilocks_ext2.cuh"),
     ),
     ("field/ptx.cuh", include_str!("../kernels/field/ptx.cuh")),
+    ("field/fq2.cuh", include_str!("../kernels/field/fq2.cuh")),
+    ("curve/xyzz.cuh", include_str!("../kernels/curve/xyzz.cuh")),
     (
         "field/mont256.cuh",
         include_str!("../kernels/field/mont256.cuh"),
@@ -34,6 +36,7 @@ const HEADERS: &[(&str, &str)] = &[
 pub const KERNELS: &[(&str, &str)] = &[
     ("field_ops.cu", include_str!("../kernels/field_ops.cu")),
     ("ntt.cu", include_str!("../kernels/ntt.cu")),
+    ("msm.cu", include_str!("../kernels/msm.cu")),
 ];
 
 /// The architectures CI compiles every kernel for.

@@ -14,4 +14,12 @@ pub enum MsmError {
     /// A window size outside 1..=24 was asked for.
     #[error("window size {0} is outside 1..=24")]
     BadWindow(usize),
+    /// The backend (a GPU) failed; the reason is its own error, on one line.
+    #[error("the {backend} backend failed: {reason}")]
+    Backend {
+        /// Which backend, e.g. "cuda".
+        backend: &'static str,
+        /// Why.
+        reason: String,
+    },
 }

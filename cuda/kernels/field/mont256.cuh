@@ -170,6 +170,28 @@ struct fp256 {
         for (int i = 0; i < 8; i++) r.l[i] = 0;
         return r;
     }
+    // 1 in Montgomery form (R mod p).
+    __device__ __forceinline__ static fp256 one() {
+        fp256 r;
+#pragma unroll
+        for (int i = 0; i < 8; i++) r.l[i] = Params::r(i);
+        return r;
+    }
+    __device__ __forceinline__ bool is_zero() const {
+        u32 acc = 0;
+#pragma unroll
+        for (int i = 0; i < 8; i++) acc |= l[i];
+        return acc == 0;
+    }
+    __device__ __forceinline__ bool operator==(const fp256& b) const {
+        u32 acc = 0;
+#pragma unroll
+        for (int i = 0; i < 8; i++) acc |= l[i] ^ b.l[i];
+        return acc == 0;
+    }
+    __device__ __forceinline__ fp256 neg() const { return zero() - *this; }
+    __device__ __forceinline__ fp256 dbl() const { return *this + *this; }
+    __device__ __forceinline__ fp256 sqr() const { return *this * *this; }
     __device__ __forceinline__ static fp256 load(const u64* base, u64 i) {
         const uint4* q = reinterpret_cast<const uint4*>(base + 4 * i);
         uint4 x = q[0], y = q[1];
@@ -201,8 +223,14 @@ struct fp256 {
 };
 
 // BN254 scalar field r and base field q; N0 = -p^-1 mod 2^32.
+// r(i): the words of R mod p (the Montgomery form of 1).
 struct bn254_fr_params {
     static constexpr u32 N0 = 0xefffffffu;
+    __device__ __forceinline__ static u32 r(int i) {
+        constexpr u32 v[8] = {0x4ffffffbu, 0xac96341cu, 0x9f60cd29u, 0x36fc7695u,
+                              0x7879462eu, 0x666ea36fu, 0x9a07df2fu, 0x0e0a77c1u};
+        return v[i];
+    }
     __device__ __forceinline__ static u32 p(int i) {
         constexpr u32 v[8] = {0xf0000001u, 0x43e1f593u, 0x79b97091u, 0x2833e848u,
                               0x8181585du, 0xb85045b6u, 0xe131a029u, 0x30644e72u};
@@ -212,6 +240,11 @@ struct bn254_fr_params {
 
 struct bn254_fq_params {
     static constexpr u32 N0 = 0xe4866389u;
+    __device__ __forceinline__ static u32 r(int i) {
+        constexpr u32 v[8] = {0xc58f0d9du, 0xd35d438du, 0xf5c70b3du, 0x0a78eb28u,
+                              0x7879462cu, 0x666ea36fu, 0x9a07df2fu, 0x0e0a77c1u};
+        return v[i];
+    }
     __device__ __forceinline__ static u32 p(int i) {
         constexpr u32 v[8] = {0xd87cfd47u, 0x3c208c16u, 0x6871ca8du, 0x97816a91u,
                               0x8181585du, 0xb85045b6u, 0xe131a029u, 0x30644e72u};
@@ -223,3 +256,4 @@ typedef mont256<bn254_fr_params> bn254_fr;
 typedef mont256<bn254_fq_params> bn254_fq;
 
 typedef fp256<bn254_fr_params> bn254_fr_t;
+typedef fp256<bn254_fq_params> bn254_fq_t;

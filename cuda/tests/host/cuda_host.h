@@ -1,8 +1,12 @@
 // Just enough of CUDA for the kernels to compile and run as host C++ (g++ -std=c++20), so
 // their arithmetic, carry chains and index logic are tested on machines without a GPU. A
 // block runs as blockDim.x std::threads; __syncthreads is a barrier among them; blocks run
-// one after another, so one static array serves as shared memory.
+// one after another, so one static array serves as shared memory. Kernels therefore declare
+// shared arrays at file scope (or as `extern __shared__`), never as function locals, which
+// here would be per thread.
 #pragma once
+// Every standard header first: the macros below would break later ones.
+#include <atomic>
 #include <barrier>
 #include <cstdint>
 #include <functional>
@@ -14,6 +18,7 @@
 #define __global__
 #define __shared__
 #define __forceinline__ inline
+#define __noinline__ __attribute__((noinline))
 
 typedef unsigned long long u64;
 typedef unsigned int u32;
@@ -59,3 +64,5 @@ inline void launch(dim3 grid, dim3 block, const std::function<void()>& kernel) {
     for (auto& th : threads) th.join();
     block_barrier = nullptr;
 }
+
+inline u32 atomicAdd(u32* p, u32 v) { return std::atomic_ref<u32>(*p).fetch_add(v); }
