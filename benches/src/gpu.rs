@@ -1,12 +1,14 @@
-//! `carbide bench ntt --backend cuda`: the GPU NTT timed on resident data (device events
+//! `carbide bench ntt|msm --backend cuda`. The GPU NTT timed on resident data (device events
 //! around the launches) and with transfers (host slice in, host slice out, wall clock),
 //! beside carbide's CPU NTT on the same inputs in the same rounds, against the floor of the
-//! memory traffic the launches need.
+//! memory traffic the launches need. The GPU MSM (BN254 G1) with resident bases: device time
+//! of the kernels, and wall time with the scalar upload, beside carbide's CPU MSM in the same
+//! rounds.
 
 use std::hint::black_box;
 use std::time::Instant;
 
-use carbide_cuda::{CudaError, CudaNtt, Gpu, GpuField};
+use carbide_cuda::{CudaError, CudaMsm, CudaNtt, Gpu, GpuField};
 use carbide_field::Goldilocks;
 use carbide_ntt::{Ntt, Radix2Dit};
 use serde_json::{Value, json};
@@ -150,6 +152,92 @@ pub fn to_json(gpu: &Gpu, opts: &Options, rows: &[GpuRow]) -> Value {
             "fraction_of_floor": r.floor_ms / r.resident_ms,
             "cpu_over_gpu_resident": r.cpu_ms / r.resident_ms,
             "resident_samples_ms": r.resident_samples,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// One MSM size.
+#[derive(Clone, Debug)]
+pub struct GpuMsmRow {
+    /// `msm/bn254-g1-2^k`.
+    pub group: String,
+    /// log2 of the number of points.
+    pub log_n: u32,
+    /// Median device milliseconds (bases and scalars resident).
+    pub device_ms: f64,
+    /// Median wall milliseconds with the scalar upload and the host's window combination.
+    pub wall_ms: f64,
+    /// Median milliseconds of carbide's CPU MSM on this machine.
+    pub cpu_ms: f64,
+}
+
+/// The GPU MSM rows: BN254 G1 at 2^16..2^24 (those matching the filter).
+pub fn msm_rows(
+    gpu: &Gpu,
+    opts: &Options,
+    mut done: impl FnMut(&GpuMsmRow),
+) -> Result<Vec<GpuMsmRow>, CudaError> {
+    let mut rows = Vec::new();
+    for log_n in (16..=24).step_by(2) {
+        let group = format!("msm/bn254-g1-2^{log_n}");
+        if opts.filter.as_deref().is_some_and(|f| !group.contains(f)) {
+            continue;
+        }
+        let (bases, scalars) = crate::msm_inputs(1 << log_n, 700 + u64::from(log_n));
+        let ctx = CudaMsm::new(gpu, &bases)?;
+        let want =
+            carbide_msm::msm(&bases, &scalars).map_err(|e| CudaError::Shape(e.to_string()))?;
+        if ctx.msm(&scalars)? != want {
+            return Err(CudaError::Driver(format!(
+                "{group}: the GPU result differs from the CPU's"
+            )));
+        }
+        // The CPU takes seconds at 2^24: fewer rounds there.
+        let rounds = if log_n >= 22 {
+            opts.rounds.clamp(3, 5)
+        } else {
+            opts.rounds.max(5)
+        };
+        let (mut dev, mut wall, mut cpu) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            let (_, t) = ctx.msm_timed(black_box(&scalars))?;
+            dev.push(t.device_ms);
+            wall.push(t.wall_ms);
+            let start = Instant::now();
+            black_box(carbide_msm::msm(&bases, black_box(&scalars)).ok());
+            cpu.push(start.elapsed().as_secs_f64() * 1e3);
+        }
+        let row = GpuMsmRow {
+            group,
+            log_n,
+            device_ms: median(&mut dev),
+            wall_ms: median(&mut wall),
+            cpu_ms: median(&mut cpu),
+        };
+        done(&row);
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// The JSON document of a GPU MSM run.
+pub fn msm_json(gpu: &Gpu, opts: &Options, rows: &[GpuMsmRow]) -> Value {
+    let info = gpu.info();
+    json!({
+        "tool": "carbide bench",
+        "suite": "msm",
+        "backend": "cuda",
+        "device": { "name": info.name, "arch": info.arch(), "memory_bytes": info.total_memory },
+        "rounds": opts.rounds,
+        "cpu_threads": rayon::current_num_threads(),
+        "bases": "resident (uploaded once per size)",
+        "rows": rows.iter().map(|r| json!({
+            "group": r.group,
+            "log_n": r.log_n,
+            "device_ms": r.device_ms,
+            "with_scalar_upload_ms": r.wall_ms,
+            "cpu_ms": r.cpu_ms,
+            "cpu_over_gpu_with_upload": r.cpu_ms / r.wall_ms,
         })).collect::<Vec<_>>(),
     })
 }

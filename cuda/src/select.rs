@@ -1,14 +1,18 @@
-//! [`Backend`] → an NTT: the CPU's, the GPU's, or (`Auto`) the GPU's for problems large enough
-//! to win and the CPU's otherwise, falling back to the CPU, once and saying why, when no GPU
-//! can be used.
+//! [`Backend`] → an NTT or an MSM: the CPU's, the GPU's, or (`Auto`) the GPU's for problems
+//! large enough to win and the CPU's otherwise, falling back to the CPU, once and saying why,
+//! when no GPU can be used.
 
 use std::sync::{Arc, Once};
 
+use ark_bn254::Fr;
+use ark_ec::short_weierstrass::{Affine, Projective};
+use carbide_msm::{Msm, MsmError, Pippenger};
 use carbide_ntt::{Ntt, NttError, Radix2Dit};
 
 use crate::device::Gpu;
 use crate::error::CudaError;
 use crate::field::GpuField;
+use crate::msm::{CudaMsmBackend, GpuCurve};
 use crate::ntt::CudaNtt;
 use crate::runtime::Backend;
 
@@ -95,9 +99,51 @@ impl<F: GpuField> Ntt<F> for AutoNtt<F> {
     }
 }
 
+/// MSMs of fewer points stay on the CPU under `Auto`.
+pub const AUTO_MIN_POINTS: usize = 1 << 12;
+
+/// The MSM `backend` asks for on device 0, as [`ntt`] does for the NTT.
+pub fn msm<P: GpuCurve>(backend: Backend) -> Result<Arc<dyn Msm<P>>, CudaError> {
+    match backend {
+        Backend::Cpu => Ok(Arc::new(Pippenger::default())),
+        Backend::Cuda => Ok(Arc::new(CudaMsmBackend::new(&Gpu::new(0)?))),
+        Backend::Auto => match Gpu::new(0) {
+            Ok(gpu) => Ok(Arc::new(AutoMsm {
+                gpu: CudaMsmBackend::new(&gpu),
+            })),
+            Err(e) => {
+                fall_back(&e);
+                Ok(Arc::new(Pippenger::default()))
+            }
+        },
+    }
+}
+
+/// `Auto` with a GPU, for MSMs: small ones on the CPU, a GPU failure rerun there.
+struct AutoMsm {
+    gpu: CudaMsmBackend,
+}
+
+impl<P: GpuCurve> Msm<P> for AutoMsm {
+    fn msm(&self, bases: &[Affine<P>], scalars: &[Fr]) -> Result<Projective<P>, MsmError> {
+        let cpu = Pippenger::default();
+        if bases.len() < AUTO_MIN_POINTS {
+            return cpu.msm(bases, scalars);
+        }
+        match self.gpu.msm(bases, scalars) {
+            Err(MsmError::Backend { reason, .. }) => {
+                fall_back(&CudaError::Driver(reason));
+                cpu.msm(bases, scalars)
+            }
+            other => other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ark_ec::AffineRepr;
     use carbide_field::Goldilocks;
 
     #[test]
@@ -117,6 +163,11 @@ mod tests {
             assert_eq!(w, expect);
             let err = ntt::<Goldilocks>(Backend::Cuda).err().unwrap();
             assert!(!err.to_string().contains('\n'));
+            assert!(msm::<ark_bn254::g1::Config>(Backend::Cuda).is_err());
+            let g = ark_bn254::G1Affine::generator();
+            let auto = msm::<ark_bn254::g1::Config>(Backend::Auto).unwrap();
+            let s = [Fr::from(3u64)];
+            assert_eq!(auto.msm(&[g], &s).unwrap(), g * s[0]);
         }
     }
 }

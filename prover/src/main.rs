@@ -6,9 +6,9 @@
 //!   [--filter S] [--json FILE] [--svg FILE]`: on the CPU, carbide raced against its peer
 //!   (plonky2, ark-poly, ark-ec) in one run, interleaved; prints a table of ours, the peer and
 //!   the ratio for each workload, writes JSON and an SVG chart. `--backend cuda` (or
-//!   `CARBIDE_BACKEND=cuda`) times the GPU NTT instead, or exits 1 with the one-line reason
-//!   there is no GPU; `auto` uses the GPU when there is one, else says why and runs the CPU
-//!   suite. Needs the `bench` feature.
+//!   `CARBIDE_BACKEND=cuda`) times the GPU NTT or MSM instead, or exits 1 with the one-line
+//!   reason there is no GPU; `auto` uses the GPU when there is one, else says why and runs the
+//!   CPU suite. Needs the `bench` feature.
 
 use std::process::ExitCode;
 
@@ -137,8 +137,9 @@ mod bench {
         };
         match (args.backend, args.suite) {
             (Backend::Cpu, _) => {}
-            (backend, "ntt") => match Gpu::new(0) {
-                Ok(gpu) => return gpu_ntt(&gpu, &args),
+            (backend, suite @ ("ntt" | "msm")) => match Gpu::new(0) {
+                Ok(gpu) if suite == "ntt" => return gpu_ntt(&gpu, &args),
+                Ok(gpu) => return gpu_msm(&gpu, &args),
                 Err(e) if backend == Backend::Cuda => {
                     eprintln!("carbide bench: --backend cuda: {e}");
                     return ExitCode::FAILURE;
@@ -223,6 +224,47 @@ mod bench {
             Ok(rows) => write_outputs(args, |a| {
                 (
                     serde_json::to_string_pretty(&to_json(gpu, &a.opts, &rows)).unwrap_or_default(),
+                    None,
+                )
+            }),
+            Err(e) => {
+                eprintln!("carbide bench: the GPU run failed: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    /// The GPU MSM table: resident bases, device time and with the scalar upload, against the
+    /// CPU MSM in the same rounds.
+    fn gpu_msm(gpu: &Gpu, args: &Args) -> ExitCode {
+        use carbide_benches::gpu::{msm_json, msm_rows};
+        let info = gpu.info();
+        println!(
+            "carbide bench msm --backend cuda: {} ({}), {} MiB; CPU {} threads; bases resident",
+            info.name,
+            info.arch(),
+            info.total_memory >> 20,
+            rayon_threads()
+        );
+        println!(
+            "| workload | GPU device | GPU with scalar upload | CPU (carbide) | CPU / GPU with upload |"
+        );
+        println!("|---|---|---|---|---|");
+        let rows = msm_rows(gpu, &args.opts, |r| {
+            println!(
+                "| {} | {:.3} ms | {:.3} ms | {:.3} ms | {:.1}× |",
+                r.group,
+                r.device_ms,
+                r.wall_ms,
+                r.cpu_ms,
+                r.cpu_ms / r.wall_ms
+            );
+        });
+        match rows {
+            Ok(rows) => write_outputs(args, |a| {
+                (
+                    serde_json::to_string_pretty(&msm_json(gpu, &a.opts, &rows))
+                        .unwrap_or_default(),
                     None,
                 )
             }),

@@ -37,12 +37,14 @@ fn cuda_without_a_gpu_is_a_one_line_error() {
     if has_gpu() {
         return;
     }
-    let out = carbide("cuda", &["bench", "ntt"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("cuda"), "{err}");
-    assert!(out.stdout.is_empty());
+    for suite in ["ntt", "msm"] {
+        let out = carbide("cuda", &["bench", suite]);
+        assert_eq!(out.status.code(), Some(1), "{suite}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("cuda"), "{err}");
+        assert!(out.stdout.is_empty());
+    }
 }
 
 #[test]

@@ -188,7 +188,9 @@ impl<P: GpuCurve> CudaMsm<P> {
         self.window.unwrap_or_else(|| plan::window_for(n))
     }
 
-    fn chunk_len(&self, n: usize) -> Result<usize, CudaError> {
+    /// How many of `n` points go to the device at once (all, unless free memory, or the
+    /// limit, is short); an error when not even the fixed part of an MSM fits.
+    pub fn chunk_len(&self, n: usize) -> Result<usize, CudaError> {
         let free = (self.gpu.free_memory()? as u64).min(self.memory_limit.unwrap_or(u64::MAX));
         let f: Footprint = plan::footprint(self.window(n), P::COORD_WORDS);
         plan::points_per_chunk(n, &f, free)
