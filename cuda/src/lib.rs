@@ -12,11 +12,17 @@
 //! - [`CudaNtt`]: the GPU NTT implementing `carbide_ntt::Ntt` (forward, inverse, cosets,
 //!   batched LDE; several radix-2 stages per launch in shared memory; batches beyond free
 //!   memory in groups of columns), bit-identical to the CPU;
-//! - [`ntt()`]: the NTT a [`Backend`] picks; `Auto` falls back to the CPU once, saying why.
+//! - [`CudaMsm`]: BN254 G1/G2 MSMs over bases resident on the device (signed-digit Pippenger:
+//!   counting sort by bucket, XYZZ bucket sums, parallel reduction), batches with overlapped
+//!   scalar uploads, chunks beyond free memory; [`CudaMsmBackend`] implements
+//!   `carbide_msm::Msm`;
+//! - [`ntt()`] and [`msm()`]: what a [`Backend`] picks; `Auto` falls back to the CPU once,
+//!   saying why.
 //!
-//! Kernel headers (`kernels/field/`): Goldilocks and its extension, BN254 Fr and Fq
-//! (Montgomery, eight 32-bit limbs, PTX carry chains), each tested against the CPU on a GPU and,
-//! compiled as host C++ with the carry flag emulated, on any machine.
+//! Kernels (`kernels/`, sppark's layout): `field/` Goldilocks and its extension, BN254 Fr, Fq
+//! (Montgomery, eight 32-bit limbs, PTX carry chains) and Fq2; `curve/` XYZZ points; `ntt.cu`,
+//! `msm.cu`. Each is tested against the CPU on a GPU and, compiled as host C++ (threads for a
+//! block, the carry flag emulated), on any machine.
 //!
 //! ```no_run
 //! use carbide_cuda::{Backend, Gpu};

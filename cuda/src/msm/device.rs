@@ -387,4 +387,20 @@ impl<P: GpuCurve> Msm<P> for CudaMsmBackend {
             .and_then(|m| m.msm(scalars))
             .map_err(backend)
     }
+
+    /// The bases go up once for the whole batch.
+    fn msm_batch(&self, bases: &[Affine<P>], sets: &[&[Fr]]) -> Result<Vec<Projective<P>>, MsmError> {
+        if let Some(s) = sets.iter().find(|s| s.len() != bases.len()) {
+            return Err(MsmError::LengthMismatch {
+                bases: bases.len(),
+                scalars: s.len(),
+            });
+        }
+        CudaMsm::new(&self.gpu, bases)
+            .and_then(|m| m.msm_batch(sets))
+            .map_err(|e| MsmError::Backend {
+                backend: "cuda",
+                reason: e.to_string(),
+            })
+    }
 }
