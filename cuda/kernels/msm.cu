@@ -25,7 +25,9 @@ __device__ __forceinline__ u32 window_bits(const u32 k[8], u32 lo, u32 c) {
 
 // Scalars (4 words each, Montgomery) → per window w: bucket[w·n + i] = |d| and
 // entry[w·n + i] = i | sign << 31; counts[w·B + |d|] += 1 for d ≠ 0, B = 2^(c−1) + 1.
-extern "C" __global__ void msm_digits(const u64* scalars, u32 n, u32 c, u32 windows,
+// With `fold` (precomputed multiples 2^(c·w)·P_i at index i·windows + w): entry = (i·windows
+// + w) | sign << 31 and every window counts into the one bucket set of window 0.
+extern "C" __global__ void msm_digits(const u64* scalars, u32 n, u32 c, u32 windows, u32 fold,
                                       u32* bucket, u32* entry, u32* counts) {
     const u32 B = (1u << (c - 1)) + 1;
     for (u32 i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
@@ -50,8 +52,8 @@ extern "C" __global__ void msm_digits(const u64* scalars, u32 n, u32 c, u32 wind
             }
             u64 at = (u64)w * n + i;
             bucket[at] = d;
-            entry[at] = i | (neg << 31);
-            if (d) atomicAdd(&counts[(u64)w * B + d], 1u);
+            entry[at] = (fold ? i * windows + w : i) | (neg << 31);
+            if (d) atomicAdd(&counts[(fold ? 0 : (u64)w * B) + d], 1u);
         }
     }
 }
@@ -90,16 +92,17 @@ extern "C" __global__ void msm_scan(const u32* counts, u32* offsets, u32 B) {
 }
 
 // sorted[w·n + cursor[w·B + b]++] = entry, for every pair with b ≠ 0 (cursor starts as the
-// offsets). The order inside a bucket is whatever the atomics give; the sum is the same.
+// offsets; with `fold`, window 0's cursors and list for every pair). The order inside a
+// bucket is whatever the atomics give; the sum is the same.
 extern "C" __global__ void msm_scatter(const u32* bucket, const u32* entry, u32 n, u32 c,
-                                       u32 windows, u32* cursor, u32* sorted) {
+                                       u32 windows, u32 fold, u32* cursor, u32* sorted) {
     const u32 B = (1u << (c - 1)) + 1;
     const u64 total = (u64)windows * n;
     for (u64 at = blockIdx.x * (u64)blockDim.x + threadIdx.x; at < total;
          at += (u64)gridDim.x * blockDim.x) {
         u32 b = bucket[at];
         if (!b) continue;
-        u64 w = at / n;
+        u64 w = fold ? 0 : at / n;
         u32 slot = atomicAdd(&cursor[w * B + b], 1u);
         sorted[w * n + slot] = entry[at];
     }

@@ -7,19 +7,53 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use cudarc::driver::{
-    CudaContext, CudaFunction, CudaModule, CudaStream, LaunchConfig, PushKernelArg,
+    CudaContext, CudaFunction, CudaModule, CudaSlice, CudaStream, DevicePtr, LaunchConfig,
+    PushKernelArg,
 };
 use cudarc::nvrtc::Ptx;
 
 use crate::error::CudaError;
-use crate::nvrtc::ptx;
+use crate::nvrtc::{entry_params, ptx};
 use crate::runtime::{DeviceInfo, device_count, driver_error as driver, info};
 
 /// What every stream of one device shares: its context and the kernels loaded on it.
 struct Shared {
     info: DeviceInfo,
     ctx: Arc<CudaContext>,
-    modules: Mutex<HashMap<&'static str, Arc<CudaModule>>>,
+    /// Each loaded kernel file with its PTX (for the entries' parameter lists).
+    modules: Mutex<HashMap<&'static str, Loaded>>,
+}
+
+/// A loaded module and the PTX it came from.
+type Loaded = (Arc<CudaModule>, Arc<String>);
+
+/// A kernel argument: every carbide kernel takes 32- and 64-bit integers (device addresses
+/// among the latter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Arg {
+    U32(u32),
+    U64(u64),
+}
+
+impl From<u32> for Arg {
+    fn from(v: u32) -> Self {
+        Arg::U32(v)
+    }
+}
+
+impl From<u64> for Arg {
+    fn from(v: u64) -> Self {
+        Arg::U64(v)
+    }
+}
+
+impl Arg {
+    fn size(self) -> usize {
+        match self {
+            Arg::U32(_) => 4,
+            Arg::U64(_) => 8,
+        }
+    }
 }
 
 /// A CUDA device ready to run carbide's kernels, with one stream: work issued through one
@@ -103,9 +137,14 @@ impl Gpu {
         &self.stream
     }
 
-    /// Kernel `name` of kernel file `file`, compiled and loaded on first use.
-    pub fn function(&self, file: &'static str, name: &str) -> Result<CudaFunction, CudaError> {
-        let module = {
+    /// Kernel `name` of kernel file `file`, compiled and loaded on first use, with its
+    /// parameters' sizes.
+    fn kernel(
+        &self,
+        file: &'static str,
+        name: &str,
+    ) -> Result<(CudaFunction, Vec<usize>), CudaError> {
+        let (module, src) = {
             let mut modules = self
                 .shared
                 .modules
@@ -120,12 +159,50 @@ impl Gpu {
                         .ctx
                         .load_module(Ptx::from_src(src.as_str()))
                         .map_err(driver)?;
-                    modules.insert(file, m.clone());
-                    m
+                    modules.insert(file, (m.clone(), src.clone()));
+                    (m, src)
                 }
             }
         };
-        module.load_function(name).map_err(driver)
+        let params = entry_params(&src, name)
+            .ok_or_else(|| CudaError::Shape(format!("{file} has no kernel {name}")))?;
+        Ok((module.load_function(name).map_err(driver)?, params))
+    }
+
+    /// Launches kernel `name` of `file` with `args`, after checking them against the
+    /// kernel's parameters as compiled (count and sizes): a mismatch is an error, not a
+    /// launch.
+    ///
+    /// # Safety
+    /// Every address among `args` must point into device memory that stays allocated until
+    /// the kernel has run (frees on this stream are ordered after it), large enough for every
+    /// access the kernel makes with these arguments and `cfg` (see each kernel's comment).
+    pub(crate) unsafe fn launch(
+        &self,
+        file: &'static str,
+        name: &str,
+        cfg: LaunchConfig,
+        args: &[Arg],
+    ) -> Result<(), CudaError> {
+        let (f, params) = self.kernel(file, name)?;
+        let given: Vec<usize> = args.iter().map(|a| a.size()).collect();
+        if given != params {
+            return Err(CudaError::Shape(format!(
+                "{name} takes parameters of {params:?} bytes, was given {given:?}"
+            )));
+        }
+        let mut launch = self.stream.launch_builder(&f);
+        for a in args {
+            match a {
+                Arg::U32(v) => launch.arg(v),
+                Arg::U64(v) => launch.arg(v),
+            };
+        }
+        // SAFETY: the arguments match the kernel's compiled parameter list in number and
+        // size (checked above); the caller guarantees what they point to (this function's
+        // contract).
+        unsafe { launch.launch(cfg) }.map_err(driver)?;
+        Ok(())
     }
 
     /// `out[i] = op(a[i], b[i])` for a kernel of `field_ops.cu`, elements of `words` u64
@@ -150,16 +227,28 @@ impl Gpu {
         if n == 0 {
             return Ok(Vec::new());
         }
-        let f = self.function("field_ops.cu", kernel)?;
         let da = self.stream.clone_htod(a).map_err(driver)?;
         let db = self.stream.clone_htod(b).map_err(driver)?;
-        let mut out = self.stream.alloc_zeros::<u64>(a.len()).map_err(driver)?;
-        let mut launch = self.stream.launch_builder(&f);
-        launch.arg(&da).arg(&db).arg(&mut out).arg(&n);
+        let out = self.stream.alloc_zeros::<u64>(a.len()).map_err(driver)?;
+        let args = [self.addr(&da), self.addr(&db), self.addr(&out), n.into()];
         // SAFETY: every field_ops.cu kernel takes (const u64*, const u64*, u64*, u32 n) and
         // touches words below n·words only; the three buffers hold exactly n·words u64 each
         // and live until the copy below, which the stream orders after the kernel.
-        unsafe { launch.launch(LaunchConfig::for_num_elems(n)) }.map_err(driver)?;
+        unsafe {
+            self.launch(
+                "field_ops.cu",
+                kernel,
+                LaunchConfig::for_num_elems(n),
+                &args,
+            )?
+        };
         self.stream.clone_dtoh(&out).map_err(driver)
+    }
+
+    /// The device address of `s`, as a kernel argument. Buffers are used on the stream that
+    /// made them, or (cudarc's multi-stream tracking) this stream waits for their last write.
+    pub(crate) fn addr<T>(&self, s: &CudaSlice<T>) -> Arg {
+        let (ptr, _recorded) = s.device_ptr(&self.stream);
+        Arg::U64(ptr)
     }
 }

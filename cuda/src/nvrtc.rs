@@ -233,6 +233,26 @@ impl DiskKey {
     }
 }
 
+/// The byte sizes of the parameters of entry `name` in `ptx` (`.param .u64 …` is 8, `.u32`
+/// 4), or `None` if there is no such entry or a parameter of another kind: what a launch
+/// checks its arguments against, so a kernel and its Rust caller cannot disagree silently.
+pub fn entry_params(ptx: &str, name: &str) -> Option<Vec<usize>> {
+    let start = ptx.find(&format!(".entry {name}("))?;
+    let body = &ptx[start..];
+    let list = &body[body.find('(')? + 1..body.find(')')?];
+    list.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            let ty = p.split_whitespace().nth(1)?;
+            match ty {
+                ".u64" | ".b64" | ".s64" => Some(8),
+                ".u32" | ".b32" | ".s32" => Some(4),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// Compiles kernel file `file` all the way to machine code for `sm` (e.g. `sm_90`) with
 /// ptxas's resource report, and returns that report: CI's proof that the inline PTX
 /// assembles, with the registers and spills of every kernel.
@@ -286,6 +306,18 @@ mod tests {
         };
         assert_eq!(other.load(), None);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn entry_parameters_are_read_from_ptx() {
+        let ptx = ".visible .entry k(\n\t.param .u64 k_param_0,\n\t.param .u32 k_param_1\n)\n{\n}\n\
+                   .visible .entry kk(\n\t.param .u64 .ptr .align 1 kk_param_0\n)\n{\n}\n\
+                   .visible .entry none(\n)\n{\n}\n.visible .entry odd(\n\t.param .f32 x\n)\n";
+        assert_eq!(entry_params(ptx, "k"), Some(vec![8, 4]));
+        assert_eq!(entry_params(ptx, "kk"), Some(vec![8]));
+        assert_eq!(entry_params(ptx, "none"), Some(vec![]));
+        assert_eq!(entry_params(ptx, "odd"), None);
+        assert_eq!(entry_params(ptx, "missing"), None);
     }
 
     #[test]

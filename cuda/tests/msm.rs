@@ -120,6 +120,29 @@ fn context_batches_chunks_windows<P: GpuCurve>() {
     for (s, w) in sets.iter().zip(&want) {
         assert_eq!(ctx.msm(s).unwrap(), *w, "one at a time over resident bases");
     }
+    // A CPU context's precomputed multiples: every window in one bucket set.
+    for c in [5, 8] {
+        let cpu = carbide_msm::MsmContext::with_precomputation(&b, c).unwrap();
+        let folded = CudaMsm::from_context(&dev, &cpu).unwrap();
+        assert_eq!(
+            folded.msm(&sets[2]).unwrap(),
+            want[2],
+            "precomputed, window {c}"
+        );
+        assert_eq!(folded.msm_batch(&refs).unwrap(), want, "precomputed batch");
+        assert!(
+            CudaMsm::from_context(&dev, &cpu)
+                .unwrap()
+                .with_window(4)
+                .is_err()
+        );
+    }
+    let plain = CudaMsm::from_context(&dev, &carbide_msm::MsmContext::new(&b)).unwrap();
+    assert_eq!(
+        plain.msm(&sets[3]).unwrap(),
+        want[3],
+        "context without tables"
+    );
     for c in [2, 3, 7, 11, 16, 20] {
         let g = CudaMsm::new(&dev, &b).unwrap().with_window(c).unwrap();
         assert_eq!(g.msm(&sets[0]).unwrap(), want[0], "window {c}");

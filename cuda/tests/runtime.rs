@@ -2,7 +2,7 @@
 //! that give a typed reason, never a panic. `REQUIRE_GPU=1` turns "no device" into a failure,
 //! `REQUIRE_NVRTC=1` (CI, with the nvidia-cuda-nvrtc wheel) a missing NVRTC.
 
-use carbide_cuda::nvrtc::{CI_ARCHS, KERNELS, assemble, ptx};
+use carbide_cuda::nvrtc::{CI_ARCHS, KERNELS, assemble, entry_params, ptx};
 use carbide_cuda::runtime::nvrtc_present;
 use carbide_cuda::{Backend, CudaError, devices};
 
@@ -68,6 +68,16 @@ fn every_kernel_compiles_for_the_ci_architectures() {
             assert!(ptx.contains(".entry"), "{file} for {arch} has no kernels");
             let target = format!(".target sm_{}", &arch["compute_".len()..]);
             assert!(ptx.contains(&target), "{file}: {target} missing");
+            // Every kernel takes only 32- and 64-bit integers (and addresses), the arguments
+            // launches check against these lists.
+            for entry in ptx.split(".entry ").skip(1) {
+                let name = &entry[..entry.find('(').unwrap()];
+                let params = entry_params(&ptx, name);
+                assert!(
+                    params.is_some_and(|p| !p.is_empty()),
+                    "{file}: {name}'s parameters"
+                );
+            }
         }
     }
     // Down to machine code with NVRTC's ptxas: the inline PTX (carry chains) assembles, and

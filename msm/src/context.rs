@@ -76,6 +76,17 @@ impl<P: SWCurveConfig> MsmContext<P> {
         })
     }
 
+    /// The precomputed multiples, if any: the window size and the points
+    /// `2^(c·w)·bases[i]` at `i·windows + w` (for backends that keep their own copy, a GPU's).
+    pub fn precomputed(&self) -> Option<(usize, &[Affine<P>])> {
+        self.table.as_ref().map(|t| (t.c, t.points.as_slice()))
+    }
+
+    /// The bases.
+    pub fn bases(&self) -> &[Affine<P>] {
+        &self.bases
+    }
+
     /// The number of bases.
     pub fn len(&self) -> usize {
         self.bases.len()

@@ -10,12 +10,12 @@ use ark_ec::AdditiveGroup;
 use ark_ec::short_weierstrass::{Affine, Projective};
 use ark_ff::Zero;
 use carbide_msm::{Msm, MsmError};
-use cudarc::driver::{CudaSlice, DevicePtr, LaunchConfig, PushKernelArg};
+use cudarc::driver::{CudaSlice, DevicePtr, LaunchConfig};
 use rayon::prelude::*;
 
 use super::curve::GpuCurve;
 use super::plan::{self, Footprint};
-use crate::device::Gpu;
+use crate::device::{Arg, Gpu};
 use crate::error::CudaError;
 use crate::field::as_words;
 use crate::runtime::driver_error;
@@ -27,9 +27,11 @@ use crate::runtime::driver_error;
 pub struct CudaMsm<P: GpuCurve> {
     gpu: Gpu,
     uploader: Gpu,
+    /// The bases, or with `folded` the precomputed multiples `2^(c·w)·P_i` at `i·W + w`.
     bases: CudaSlice<u64>,
     len: usize,
     window: Option<u32>,
+    folded: bool,
     memory_limit: Option<u64>,
     _curve: PhantomData<P>,
 }
@@ -73,6 +75,36 @@ impl<P: GpuCurve> CudaMsm<P> {
     /// Uploads `bases` to `gpu`'s device (converted once to the device layout: affine
     /// Montgomery coordinates, `(0, 0)` for infinity).
     pub fn new(gpu: &Gpu, bases: &[Affine<P>]) -> Result<Self, CudaError> {
+        Self::upload(gpu, bases, bases.len(), None)
+    }
+
+    /// The bases of a CPU context, with its precomputed multiples when it has them: every
+    /// window's digits then go to one set of buckets (no per-window reduction and
+    /// combination), at the window size the table was built for.
+    pub fn from_context(gpu: &Gpu, ctx: &carbide_msm::MsmContext<P>) -> Result<Self, CudaError> {
+        match ctx.precomputed() {
+            None => Self::new(gpu, ctx.bases()),
+            Some((c, table)) => {
+                let c = u32::try_from(c)
+                    .ok()
+                    .filter(|c| (2..=20).contains(c))
+                    .ok_or_else(|| CudaError::Shape(format!("window {c} is outside 2..=20")))?;
+                if table.len() != ctx.len() * plan::windows(c) as usize {
+                    return Err(CudaError::Shape(
+                        "the table does not match the window".into(),
+                    ));
+                }
+                Self::upload(gpu, table, ctx.len(), Some(c))
+            }
+        }
+    }
+
+    fn upload(
+        gpu: &Gpu,
+        bases: &[Affine<P>],
+        len: usize,
+        folded: Option<u32>,
+    ) -> Result<Self, CudaError> {
         let words = 2 * P::COORD_WORDS;
         let mut host = vec![0u64; bases.len() * words];
         host.par_chunks_mut(words)
@@ -89,8 +121,9 @@ impl<P: GpuCurve> CudaMsm<P> {
             uploader: gpu.fork()?,
             gpu,
             bases,
-            len: host.len() / words,
-            window: None,
+            len,
+            window: folded,
+            folded: folded.is_some(),
             memory_limit: None,
             _curve: PhantomData,
         })
@@ -106,8 +139,14 @@ impl<P: GpuCurve> CudaMsm<P> {
         self.len == 0
     }
 
-    /// Fixes the window size (2..=20) instead of choosing it from the number of points.
+    /// Fixes the window size (2..=20) instead of choosing it from the number of points (a
+    /// context with precomputed multiples keeps the size of its table).
     pub fn with_window(mut self, c: u32) -> Result<Self, CudaError> {
+        if self.folded {
+            return Err(CudaError::Shape(
+                "the window is the precomputed table's".into(),
+            ));
+        }
         if !(2..=20).contains(&c) {
             return Err(CudaError::Shape(format!("window {c} is outside 2..=20")));
         }
@@ -192,8 +231,15 @@ impl<P: GpuCurve> CudaMsm<P> {
     /// limit, is short); an error when not even the fixed part of an MSM fits.
     pub fn chunk_len(&self, n: usize) -> Result<usize, CudaError> {
         let free = (self.gpu.free_memory()? as u64).min(self.memory_limit.unwrap_or(u64::MAX));
-        let f: Footprint = plan::footprint(self.window(n), P::COORD_WORDS);
-        plan::points_per_chunk(n, &f, free)
+        let c = self.window(n);
+        let f: Footprint = plan::footprint(c, P::COORD_WORDS);
+        let len = plan::points_per_chunk(n, &f, free)?;
+        // Folded entries index the table, i·W + w, in 31 bits.
+        Ok(if self.folded {
+            len.min((1 << 31) / plan::windows(c) as usize)
+        } else {
+            len
+        })
     }
 
     fn chunks<'a>(&self, scalars: &'a [Fr]) -> Result<Vec<(usize, &'a [Fr])>, CudaError> {
@@ -231,6 +277,14 @@ impl<P: GpuCurve> CudaMsm<P> {
         let s = g.stream();
         let c = self.window(n);
         let (w, b, t) = (plan::windows(c), plan::buckets(c), plan::runs(c));
+        // The bucket phase's windows and list length: one set of W·n when folded.
+        let fold = u32::from(self.folded);
+        let (bw, list) = if self.folded {
+            (1, w * n as u32)
+        } else {
+            (w, n as u32)
+        };
+        let per_base = if self.folded { w as usize } else { 1 };
         let point_words = 4 * P::COORD_WORDS;
         let pairs = w as usize * n;
         let alloc_u32 = |len: usize| s.alloc_zeros::<u32>(len.max(1)).map_err(driver_error);
@@ -242,98 +296,99 @@ impl<P: GpuCurve> CudaMsm<P> {
         let partial = alloc_u64((w * t) as usize * point_words)?;
         let sums = alloc_u64(w as usize * point_words)?;
         let n32 = n as u32;
-        let bases = ptr(&self.bases, g) + (offset * 2 * P::COORD_WORDS * 8) as u64;
-        let (p_scalars, p_bucket, p_entry, p_sorted) = (
-            ptr(&scalars, g),
-            ptr(&bucket, g),
-            ptr(&entry, g),
-            ptr(&sorted, g),
-        );
-        let (p_counts, p_offsets) = (ptr(&counts, g), ptr(&offsets, g));
-        let (p_buckets, p_partial, p_sums) = (ptr(&buckets, g), ptr(&partial, g), ptr(&sums, g));
+        let bases = ptr(&self.bases, g) + (offset * per_base * 2 * P::COORD_WORDS * 8) as u64;
+        let p_scalars = ptr(&scalars, g);
 
-        let f = g.function("msm.cu", "msm_digits")?;
-        let mut l = s.launch_builder(&f);
-        l.arg(&p_scalars)
-            .arg(&n32)
-            .arg(&c)
-            .arg(&w)
-            .arg(&p_bucket)
-            .arg(&p_entry)
-            .arg(&p_counts);
-        // SAFETY: msm_digits(const u64* scalars, u32 n, u32 c, u32 windows, u32* bucket,
-        // u32* entry, u32* counts) reads 4n scalar words, writes w·n bucket and entry slots and
-        // increments counts below w·B (digits ≤ 2^(c−1) < B); every buffer above has that size
-        // and lives past the kernel (stream-ordered frees).
-        unsafe { l.launch(grid(u64::from(n32), 256)) }.map_err(driver_error)?;
+        let a = |x: &CudaSlice<u32>| g.addr(x);
+        let args: [Arg; 8] = [
+            p_scalars.into(),
+            n32.into(),
+            c.into(),
+            w.into(),
+            fold.into(),
+            a(&bucket),
+            a(&entry),
+            a(&counts),
+        ];
+        // SAFETY: msm_digits(const u64* scalars, u32 n, u32 c, u32 windows, u32 fold,
+        // u32* bucket, u32* entry, u32* counts) reads 4n scalar words, writes w·n bucket and
+        // entry slots and increments counts below w·B (digits ≤ 2^(c−1) < B); every buffer
+        // above has that size and lives past the kernel (stream-ordered frees).
+        unsafe { g.launch("msm.cu", "msm_digits", grid(u64::from(n32), 256), &args)? };
 
-        let f = g.function("msm.cu", "msm_scan")?;
-        let mut l = s.launch_builder(&f);
-        l.arg(&p_counts).arg(&p_offsets).arg(&b);
         let cfg = LaunchConfig {
-            grid_dim: (w, 1, 1),
+            grid_dim: (bw, 1, 1),
             block_dim: (256, 1, 1),
             shared_mem_bytes: 0,
         };
+        let args: [Arg; 3] = [a(&counts), a(&offsets), b.into()];
         // SAFETY: msm_scan(const u32* counts, u32* offsets, u32 B), one block of 256 threads
-        // (its static shared array's size) per window, touches w·B slots of each buffer.
-        unsafe { l.launch(cfg) }.map_err(driver_error)?;
+        // (its shared array's size) per window of the bucket phase, touches bw·B ≤ w·B slots
+        // of each buffer.
+        unsafe { g.launch("msm.cu", "msm_scan", cfg, &args)? };
 
         let mut cursor = alloc_u32(slots)?;
         s.memcpy_dtod(&offsets, &mut cursor).map_err(driver_error)?;
-        let p_cursor = ptr(&cursor, g);
-        let f = g.function("msm.cu", "msm_scatter")?;
-        let mut l = s.launch_builder(&f);
-        l.arg(&p_bucket)
-            .arg(&p_entry)
-            .arg(&n32)
-            .arg(&c)
-            .arg(&w)
-            .arg(&p_cursor)
-            .arg(&p_sorted);
+        let args: [Arg; 8] = [
+            a(&bucket),
+            a(&entry),
+            n32.into(),
+            c.into(),
+            w.into(),
+            fold.into(),
+            a(&cursor),
+            a(&sorted),
+        ];
         // SAFETY: msm_scatter(const u32* bucket, const u32* entry, u32 n, u32 c, u32 windows,
-        // u32* cursor, u32* sorted) reads w·n pairs and writes each pair with a non-zero
-        // bucket to sorted[w·n + slot], slot < its window's non-zero count ≤ n (the cursors
+        // u32 fold, u32* cursor, u32* sorted) reads w·n pairs and writes each pair with a
+        // non-zero bucket to sorted[w·n + slot] (folded: sorted[slot]), slot below its
+        // window's (folded: all windows') non-zero count, so within the w·n slots (the cursors
         // start at the exclusive prefix sums of the counts).
-        unsafe { l.launch(grid(pairs as u64, 256)) }.map_err(driver_error)?;
+        unsafe { g.launch("msm.cu", "msm_scatter", grid(pairs as u64, 256), &args)? };
 
-        let f = g.function("msm.cu", &format!("msm_accumulate_{}", P::NAME))?;
-        let mut l = s.launch_builder(&f);
-        l.arg(&bases)
-            .arg(&p_sorted)
-            .arg(&p_offsets)
-            .arg(&p_counts)
-            .arg(&n32)
-            .arg(&b)
-            .arg(&w)
-            .arg(&p_buckets);
+        let args: [Arg; 8] = [
+            bases.into(),
+            a(&sorted),
+            a(&offsets),
+            a(&counts),
+            list.into(),
+            b.into(),
+            bw.into(),
+            g.addr(&buckets),
+        ];
         // SAFETY: msm_accumulate(const u64* bases, const u32* sorted, const u32* offsets,
-        // const u32* counts, u32 n, u32 B, u32 windows, u64* buckets) reads, per slot, counts
-        // entries of its window's sorted list from its offset (within n), bases at indices
-        // below n (entries are point indices of this chunk; `bases` points at its first base,
-        // offset + n ≤ len), and writes one XYZZ point per slot (w·B of them).
-        unsafe { l.launch(grid(u64::from(w * b), 64)) }.map_err(driver_error)?;
+        // const u32* counts, u32 n, u32 B, u32 windows, u64* buckets) reads, per slot of its
+        // bw windows, counts entries of the window's sorted list (list entries long) from its
+        // offset, bases at the entries' indices (below n, or n·W into the table when folded,
+        // from this chunk's first base: offset + n ≤ len), and writes one XYZZ point per slot
+        // (bw·B ≤ w·B of them).
+        let name = format!("msm_accumulate_{}", P::NAME);
+        unsafe { g.launch("msm.cu", &name, grid(u64::from(bw * b), 64), &args)? };
 
-        let f = g.function("msm.cu", &format!("msm_reduce_{}", P::NAME))?;
-        let mut l = s.launch_builder(&f);
-        l.arg(&p_buckets).arg(&b).arg(&t).arg(&w).arg(&p_partial);
+        let args: [Arg; 5] = [
+            g.addr(&buckets),
+            b.into(),
+            t.into(),
+            bw.into(),
+            g.addr(&partial),
+        ];
         // SAFETY: msm_reduce(const u64* buckets, u32 B, u32 T, u32 windows, u64* partial)
-        // reads the w·B bucket points and writes w·T partial points.
-        unsafe { l.launch(grid(u64::from(w * t), 64)) }.map_err(driver_error)?;
+        // reads bw·B bucket points and writes bw·T partial points (bw ≤ w).
+        let name = format!("msm_reduce_{}", P::NAME);
+        unsafe { g.launch("msm.cu", &name, grid(u64::from(bw * t), 64), &args)? };
 
-        let f = g.function("msm.cu", &format!("msm_window_sum_{}", P::NAME))?;
-        let mut l = s.launch_builder(&f);
-        l.arg(&p_partial).arg(&t).arg(&w).arg(&p_sums);
-        // SAFETY: msm_window_sum(const u64* partial, u32 T, u32 windows, u64* sums) reads w·T
-        // points and writes w.
-        unsafe { l.launch(grid(u64::from(w), 32)) }.map_err(driver_error)?;
+        let args: [Arg; 4] = [g.addr(&partial), t.into(), bw.into(), g.addr(&sums)];
+        // SAFETY: msm_window_sum(const u64* partial, u32 T, u32 windows, u64* sums) reads
+        // bw·T points and writes bw (bw ≤ w).
+        let name = format!("msm_window_sum_{}", P::NAME);
+        unsafe { g.launch("msm.cu", &name, grid(u64::from(bw), 32), &args)? };
 
         let host = s.clone_dtoh(&sums).map_err(driver_error)?;
         s.synchronize().map_err(driver_error)?;
         drop((
             scalars, bucket, entry, sorted, counts, offsets, cursor, buckets, partial,
         ));
-        combine::<P>(&host, c, w as usize)
+        combine::<P>(&host[..bw as usize * point_words], c, bw as usize)
     }
 }
 
@@ -389,7 +444,11 @@ impl<P: GpuCurve> Msm<P> for CudaMsmBackend {
     }
 
     /// The bases go up once for the whole batch.
-    fn msm_batch(&self, bases: &[Affine<P>], sets: &[&[Fr]]) -> Result<Vec<Projective<P>>, MsmError> {
+    fn msm_batch(
+        &self,
+        bases: &[Affine<P>],
+        sets: &[&[Fr]],
+    ) -> Result<Vec<Projective<P>>, MsmError> {
         if let Some(s) = sets.iter().find(|s| s.len() != bases.len()) {
             return Err(MsmError::LengthMismatch {
                 bases: bases.len(),

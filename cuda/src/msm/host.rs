@@ -25,9 +25,17 @@ fn harness() -> Option<&'static PathBuf> {
     crate::testing::host_program(&BUILT, "msm")
 }
 
-fn run<P: GpuCurve>(exe: &PathBuf, bases: &[Affine<P>], scalars: &[Fr], c: u32) -> Projective<P> {
+/// The kernels on `bases` (with `fold`, a precomputed table of `windows(c)` points per
+/// scalar).
+fn run<P: GpuCurve>(
+    exe: &PathBuf,
+    bases: &[Affine<P>],
+    scalars: &[Fr],
+    c: u32,
+    fold: bool,
+) -> Projective<P> {
     let words = 2 * P::COORD_WORDS;
-    let mut input = format!("{} {} {c}\n", P::NAME, bases.len());
+    let mut input = format!("{} {} {c} {}\n", P::NAME, scalars.len(), u32::from(fold));
     let mut buf = vec![0u64; words];
     for p in bases {
         P::base_words(p, &mut buf);
@@ -84,18 +92,25 @@ fn check<P: GpuCurve>(cases: &[(usize, u32)]) {
         let (bases, scalars) = inputs::<P>(n, n as u64 * 31 + u64::from(c));
         let want = Projective::<P>::msm(&bases, &scalars).unwrap();
         assert_eq!(
-            run(exe, &bases, &scalars, c),
+            run(exe, &bases, &scalars, c, false),
             want,
             "{} n {n} c {c}",
             P::NAME
         );
+        if n <= 300 {
+            // The precomputed table of the CPU context, all windows in one bucket set.
+            let ctx = carbide_msm::MsmContext::with_precomputation(&bases, c as usize).unwrap();
+            let (_, table) = ctx.precomputed().unwrap();
+            let got = run(exe, table, &scalars, c, true);
+            assert_eq!(got, want, "{} n {n} c {c} folded", P::NAME);
+        }
     }
     // Every scalar the same: one bucket per window takes every point.
     let (bases, _) = inputs::<P>(64, 9);
     let scalars = vec![Fr::from(0xdead_beefu64); 64];
     let want = Projective::<P>::msm(&bases, &scalars).unwrap();
     assert_eq!(
-        run(exe, &bases, &scalars, 4),
+        run(exe, &bases, &scalars, 4, false),
         want,
         "{} equal scalars",
         P::NAME

@@ -6,15 +6,14 @@ use std::marker::PhantomData;
 use std::sync::Mutex;
 
 use carbide_ntt::{Ntt, NttError, log_rows};
-use cudarc::driver::{DevicePtrMut, LaunchConfig, PushKernelArg};
+use cudarc::driver::{DevicePtrMut, LaunchConfig};
 use rayon::prelude::*;
 
 use super::plan::{self, Buf, Launch, Op, Powers, Shape};
 use crate::buffer::DeviceBuffer;
-use crate::device::Gpu;
+use crate::device::{Arg, Gpu};
 use crate::error::CudaError;
 use crate::field::GpuField;
-use crate::runtime::driver_error;
 
 /// The NTT on a CUDA device: every method of `carbide_ntt::Ntt` runs there (uploads, one
 /// launch per group of stages, downloads), with the same outputs as the CPU's
@@ -94,32 +93,32 @@ impl<F: GpuField> CudaNtt<F> {
 
     /// The device table of powers `p` (`count` entries) built by the `powers` kernel.
     fn powers(&self, p: &Powers<F>, count: u64) -> Result<DeviceBuffer<F>, CudaError> {
-        let table = self.scale_table(p)?;
-        let mut out = self.gpu.alloc::<F>(count as usize)?;
-        let f = self
-            .gpu
-            .function("ntt.cu", &format!("powers_{}", F::NAME))?;
+        let table = Some(self.scale_table(p)?);
+        let out = self.gpu.alloc::<F>(count as usize)?;
         let stream = self.gpu.stream();
-        let (lo, hi, lo_bits) = table_args(&Some(table), stream);
-        let mut launch = stream.launch_builder(&f);
-        launch
-            .arg(&lo)
-            .arg(&hi)
-            .arg(&lo_bits)
-            .arg(&mut out.words)
-            .arg(&count);
-        let blocks = count.div_ceil(256).clamp(1, 1 << 16) as u32;
+        let (lo, hi, lo_bits) = table_args(&table, stream);
         let cfg = LaunchConfig {
-            grid_dim: (blocks, 1, 1),
+            grid_dim: (count.div_ceil(256).clamp(1, 1 << 16) as u32, 1, 1),
             block_dim: (256, 1, 1),
             shared_mem_bytes: 0,
         };
+        let args = [
+            lo.into(),
+            hi.into(),
+            lo_bits.into(),
+            out.words_ptr(stream).into(),
+            count.into(),
+        ];
         // SAFETY: `powers_<field>(const u64* lo, const u64* hi, u32 lo_bits, u64* out, u64
         // count)` reads lo[m & (2^lo_bits − 1)] and, when hi is not null, hi[m >> lo_bits]
         // for m < count, and writes out[m]: `Powers::geometric` holds 2^lo_bits lo entries
         // and hi entries for every m below its row count ≥ count, `out` holds count
-        // elements, and the tables' frees are ordered on the stream after the kernel.
-        unsafe { launch.launch(cfg) }.map_err(driver_error)?;
+        // elements; `table` is dropped (its frees enqueued) only after the launch.
+        unsafe {
+            self.gpu
+                .launch("ntt.cu", &format!("powers_{}", F::NAME), cfg, &args)?
+        };
+        drop(table);
         Ok(out)
     }
 
@@ -149,9 +148,6 @@ impl<F: GpuField> CudaNtt<F> {
         let Some((tw_log, tw)) = &state.twiddles else {
             return Err(CudaError::Shape("no twiddle table".into()));
         };
-        let f = self
-            .gpu
-            .function("ntt.cu", &format!("ntt_pass_{}", F::NAME))?;
         let stream = self.gpu.stream();
         let sizes = [
             bufs.a.len(),
@@ -202,40 +198,42 @@ impl<F: GpuField> CudaNtt<F> {
                 block_dim: (g.block, 1, 1),
                 shared_mem_bytes: g.shared_bytes,
             };
-            let mut launch = stream.launch_builder(&f);
-            launch
-                .arg(&src)
-                .arg(&dst)
-                .arg(&tw_ptr)
-                .arg(&tw_log)
-                .arg(&inverse)
-                .arg(&log_n)
-                .arg(&s0)
-                .arg(&k)
-                .arg(&t)
-                .arg(&width)
-                .arg(&in_rs)
-                .arg(&in_cs)
-                .arg(&in_rows)
-                .arg(&in_bitrev)
-                .arg(&in_lo)
-                .arg(&in_hi)
-                .arg(&in_bits)
-                .arg(&out_rs)
-                .arg(&out_cs)
-                .arg(&out_lo)
-                .arg(&out_hi)
-                .arg(&out_bits);
-            // SAFETY: `ntt_pass_<field>` takes exactly these 22 arguments in this order
-            // (kernels/ntt.cu, NTT_KERNELS). Every address it forms is inside a live buffer:
-            // `check_extent` bounds the largest read (row < rows, column < width) and write
-            // (position < 2^log_n) by the buffers' lengths; twiddle indices are below
-            // 2^(tw_log−1), the table's length, since log_n ≤ tw_log; scale tables cover
-            // every row below 2^log_n (`Powers::geometric`) or are one constant read at
-            // index 0 with a null hi. Shared memory is 2^(k+t) elements, the slots the block
-            // uses. The buffers outlive the launch: the guards above are held to the end of
-            // this function and frees are ordered on the stream.
-            unsafe { launch.launch(cfg) }.map_err(driver_error)?;
+            let args: [Arg; 22] = [
+                src.into(),
+                dst.into(),
+                tw_ptr.into(),
+                tw_log.into(),
+                inverse.into(),
+                log_n.into(),
+                s0.into(),
+                k.into(),
+                t.into(),
+                width.into(),
+                in_rs.into(),
+                in_cs.into(),
+                in_rows.into(),
+                in_bitrev.into(),
+                in_lo.into(),
+                in_hi.into(),
+                in_bits.into(),
+                out_rs.into(),
+                out_cs.into(),
+                out_lo.into(),
+                out_hi.into(),
+                out_bits.into(),
+            ];
+            // SAFETY: `ntt_pass_<field>` takes these 22 arguments in this order
+            // (kernels/ntt.cu, NTT_KERNELS; count and sizes checked by `launch`). Every
+            // address it forms is inside a live buffer: `check_extent` bounds the largest read
+            // (row < rows, column < width) and write (position < 2^log_n) by the buffers'
+            // lengths; twiddle indices are below 2^(tw_log−1), the table's length, since
+            // log_n ≤ tw_log; scale tables cover every row below 2^log_n (`Powers::geometric`)
+            // or are one constant read at index 0 with a null hi. Shared memory is 2^(k+t)
+            // elements, the slots the block uses. The buffers outlive the launch: the guards
+            // above are held to the end of this function, the scale tables are dropped after
+            // it, and frees are ordered on the stream.
+            let name = format!("ntt_pass_{}", F::NAME);
+            unsafe { self.gpu.launch("ntt.cu", &name, cfg, &args)? };
             drop((pre, post));
         }
         drop(c_guard);

@@ -1,5 +1,5 @@
-// kernels/msm.cu on the host: reads "curve n c", the bases' device words and the scalars'
-// words (hex), runs the kernel sequence of cuda/src/msm/device.rs with its launch shapes, and
+// kernels/msm.cu on the host: reads "curve n c fold", the bases' device words (with fold,
+// the precomputed table: windows points per base) and the scalars' words (hex), runs the kernel sequence of cuda/src/msm/device.rs with its launch shapes, and
 // prints the window sums' XYZZ words; the Rust side combines them and compares with arkworks.
 #include <cstdio>
 #include <cstring>
@@ -24,13 +24,15 @@ static dim3 grid_for(u64 items, u32 block) {
 
 int main() {
     char curve[16];
-    u32 n, c;
-    if (scanf("%15s %u %u", curve, &n, &c) != 3) return 3;
+    u32 n, c, fold;
+    if (scanf("%15s %u %u %u", curve, &n, &c, &fold) != 4) return 3;
     bool g2 = !strcmp(curve, "bn254_g2");
     u32 coord = g2 ? 8 : 4, point = 4 * coord;
-    std::vector<u64> bases = read_words((size_t)n * 2 * coord);
-    std::vector<u64> scalars = read_words((size_t)n * 4);
     u32 W = (254 + 1 + c - 1) / c, B = (1u << (c - 1)) + 1;
+    std::vector<u64> bases = read_words((size_t)n * 2 * coord * (fold ? W : 1));
+    std::vector<u64> scalars = read_words((size_t)n * 4);
+    // The bucket phase's windows: one set when folded.
+    u32 BW = fold ? 1 : W;
     u32 T = (1u << (c - 1)) < 256 ? (1u << (c - 1)) : 256;
     size_t pairs = (size_t)W * n;
     std::vector<u32> bucket(pairs + 1), entry(pairs + 1), sorted(pairs + 1);
@@ -38,24 +40,26 @@ int main() {
     std::vector<u64> buckets((size_t)W * B * point), partial((size_t)W * T * point),
         sums((size_t)W * point);
     launch(grid_for(n, 256), dim3{256, 1, 1}, [&] {
-        msm_digits(scalars.data(), n, c, W, bucket.data(), entry.data(), counts.data());
+        msm_digits(scalars.data(), n, c, W, fold, bucket.data(), entry.data(), counts.data());
     });
-    launch(dim3{W, 1, 1}, dim3{256, 1, 1}, [&] { msm_scan(counts.data(), offsets.data(), B); });
+    launch(dim3{BW, 1, 1}, dim3{256, 1, 1}, [&] { msm_scan(counts.data(), offsets.data(), B); });
     cursor = offsets;
     launch(grid_for(pairs, 256), dim3{256, 1, 1}, [&] {
-        msm_scatter(bucket.data(), entry.data(), n, c, W, cursor.data(), sorted.data());
+        msm_scatter(bucket.data(), entry.data(), n, c, W, fold, cursor.data(), sorted.data());
     });
-    launch(grid_for((u64)W * B, 64), dim3{64, 1, 1}, [&] {
+    u32 list = fold ? W * n : n;
+    launch(grid_for((u64)BW * B, 64), dim3{64, 1, 1}, [&] {
         (g2 ? msm_accumulate_bn254_g2 : msm_accumulate_bn254_g1)(
-            bases.data(), sorted.data(), offsets.data(), counts.data(), n, B, W, buckets.data());
+            bases.data(), sorted.data(), offsets.data(), counts.data(), list, B, BW, buckets.data());
     });
-    launch(grid_for((u64)W * T, 64), dim3{64, 1, 1}, [&] {
-        (g2 ? msm_reduce_bn254_g2 : msm_reduce_bn254_g1)(buckets.data(), B, T, W, partial.data());
+    launch(grid_for((u64)BW * T, 64), dim3{64, 1, 1}, [&] {
+        (g2 ? msm_reduce_bn254_g2 : msm_reduce_bn254_g1)(buckets.data(), B, T, BW, partial.data());
     });
-    launch(grid_for(W, 32), dim3{32, 1, 1}, [&] {
-        (g2 ? msm_window_sum_bn254_g2 : msm_window_sum_bn254_g1)(partial.data(), T, W, sums.data());
+    launch(grid_for(BW, 32), dim3{32, 1, 1}, [&] {
+        (g2 ? msm_window_sum_bn254_g2 : msm_window_sum_bn254_g1)(partial.data(), T, BW, sums.data());
     });
-    printf("%u", W);
+    printf("%u", BW);
+    sums.resize((size_t)BW * point);
     for (u64 w : sums) printf(" %llx", w);
     printf("\n");
     return 0;
