@@ -1,7 +1,8 @@
 //! Test support, not API: builds the kernels' host C++ programs (`tests/host/*.cpp`).
 
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// Compiles `tests/host/<program>.cpp` with the kernels' headers (and the emulated PTX carry
 /// flag of `tests/host/field/ptx.cuh`, found first) into a temporary executable. `Err` says
@@ -59,4 +60,23 @@ pub fn host_program(
             None
         }
     }
+}
+
+/// Runs a host program with `input` on stdin (written from another thread, so a large input
+/// cannot deadlock against its output) and returns its stdout; a failed run panics.
+pub fn run_host_program(exe: &PathBuf, input: String) -> String {
+    let mut child = Command::new(exe)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e}", exe.display()));
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("the host program's output");
+    writer
+        .join()
+        .expect("the writer thread")
+        .expect("writing the input");
+    assert!(out.status.success(), "{}: {:?}", exe.display(), out.status);
+    String::from_utf8(out.stdout).expect("UTF-8 output")
 }

@@ -6,9 +6,7 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use carbide_cuda::Gpu;
@@ -52,22 +50,7 @@ impl Exec for Host {
             }
             input.push('\n');
         }
-        let mut child = Command::new(&self.0)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let out = child.wait_with_output().unwrap();
-        writer.join().unwrap().unwrap();
-        assert!(
-            out.status.success(),
-            "{kernel}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
+        carbide_cuda::testing::run_host_program(&self.0, input)
             .split_whitespace()
             .map(|w| u64::from_str_radix(w, 16).unwrap())
             .collect()

@@ -4,9 +4,7 @@
 //! Skips without a C++ compiler unless `REQUIRE_CXX=1`.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use ark_bn254::Fr;
@@ -48,17 +46,7 @@ fn run<P: GpuCurve>(
         let _ = write!(input, "{w:x} ");
     }
     input.push('\n');
-    let mut child = Command::new(exe)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(out.status.success(), "host msm.cu: {:?}", out.status);
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = crate::testing::run_host_program(exe, input);
     let mut it = text.split_whitespace();
     let windows: usize = it.next().unwrap().parse().unwrap();
     let sums: Vec<u64> = it.map(|w| u64::from_str_radix(w, 16).unwrap()).collect();

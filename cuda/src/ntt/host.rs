@@ -4,18 +4,15 @@
 //! without a C++ compiler unless `REQUIRE_CXX=1`.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use ark_bn254::Fr;
 use carbide_field::{Field, Goldilocks, TwoAdicField};
 use carbide_ntt::{Ntt, Radix2Dit};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
 use super::plan::{self, Buf, Launch, Op, Powers, Shape};
+use super::tests::{cpu_apply, random};
 use crate::field::{GpuField, as_words, as_words_mut};
 
 fn harness() -> Option<&'static PathBuf> {
@@ -90,17 +87,7 @@ fn run<F: GpuField>(exe: &PathBuf, launches: &[Launch<F>], bufs: [Vec<F>; 3]) ->
             g.grid.0, g.grid.1, g.block, g.shared_bytes
         );
     }
-    let mut child = Command::new(exe)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(out.status.success(), "host ntt.cu: {:?}", out.status);
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = crate::testing::run_host_program(exe, input);
     let mut lines = text.lines();
     bufs.map(|mut b| {
         let words: Vec<u64> = lines
@@ -113,11 +100,6 @@ fn run<F: GpuField>(exe: &PathBuf, launches: &[Launch<F>], bufs: [Vec<F>; 3]) ->
         as_words_mut(&mut b).unwrap().copy_from_slice(&words);
         b
     })
-}
-
-fn random<F: Field>(n: usize, seed: u64) -> Vec<F> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    (0..n).map(|_| F::random(&mut rng)).collect()
 }
 
 /// Canonical words for Goldilocks (the kernels store them), equal limbs for Fr.
@@ -159,13 +141,7 @@ fn check<F: GpuField>(max_log: u32) {
                 Op::CosetInverse(shift),
             ] {
                 let mut expect = input.clone();
-                match op {
-                    Op::Forward => cpu.ntt_batch(&mut expect, width),
-                    Op::Inverse => cpu.intt_batch(&mut expect, width),
-                    Op::Coset(s) => cpu.coset_ntt_batch(&mut expect, width, s),
-                    Op::CosetInverse(s) => cpu.coset_intt_batch(&mut expect, width, s),
-                }
-                .unwrap();
+                cpu_apply(op, &mut expect, width);
                 let launches = plan::in_place(shape, log_n, width, op);
                 let [a, _, _] = run(
                     exe,

@@ -12,12 +12,12 @@ use super::model;
 use super::plan::{self, Buf, Launch, Op, Shape};
 use crate::field::GpuField;
 
-fn random<F: Field>(n: usize, seed: u64) -> Vec<F> {
+pub(super) fn random<F: Field>(n: usize, seed: u64) -> Vec<F> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..n).map(|_| F::random(&mut rng)).collect()
 }
 
-fn shapes<F: GpuField>() -> [Shape; 3] {
+pub(super) fn shapes<F: GpuField>() -> [Shape; 3] {
     [
         Shape {
             shared_log: F::SHARED_LOG,
@@ -34,6 +34,18 @@ fn shapes<F: GpuField>() -> [Shape; 3] {
     ]
 }
 
+/// `op` by the CPU NTT, in place.
+pub(super) fn cpu_apply<F: TwoAdicField>(op: Op<F>, values: &mut [F], width: usize) {
+    let cpu = Radix2Dit::<F>::new();
+    match op {
+        Op::Forward => cpu.ntt_batch(values, width),
+        Op::Inverse => cpu.intt_batch(values, width),
+        Op::Coset(s) => cpu.coset_ntt_batch(values, width, s),
+        Op::CosetInverse(s) => cpu.coset_intt_batch(values, width, s),
+    }
+    .unwrap();
+}
+
 fn execute<F: TwoAdicField>(launches: &[Launch<F>], bufs: &mut [Vec<F>; 3], log_n: u32) {
     let tw_log = log_n.max(1);
     let p = plan::twiddle_powers::<F>(tw_log).unwrap();
@@ -42,7 +54,6 @@ fn execute<F: TwoAdicField>(launches: &[Launch<F>], bufs: &mut [Vec<F>; 3], log_
 }
 
 fn check_in_place<F: GpuField>(max_log: u32) {
-    let cpu = Radix2Dit::<F>::new();
     let shift = F::coset_shift();
     for shape in shapes::<F>() {
         for log_n in 0..=max_log {
@@ -57,13 +68,7 @@ fn check_in_place<F: GpuField>(max_log: u32) {
                 ];
                 for op in ops {
                     let mut expect = input.clone();
-                    match op {
-                        Op::Forward => cpu.ntt_batch(&mut expect, width),
-                        Op::Inverse => cpu.intt_batch(&mut expect, width),
-                        Op::Coset(s) => cpu.coset_ntt_batch(&mut expect, width, s),
-                        Op::CosetInverse(s) => cpu.coset_intt_batch(&mut expect, width, s),
-                    }
-                    .unwrap();
+                    cpu_apply(op, &mut expect, width);
                     let launches = plan::in_place(shape, log_n, width, op);
                     let mut bufs = [input.clone(), vec![F::ZERO; n * width], Vec::new()];
                     execute(&launches, &mut bufs, log_n);
