@@ -31,6 +31,7 @@ pub mod mont52;
 mod packed;
 #[cfg(feature = "plonky2")]
 mod plonky2_compat;
+pub mod poseidon;
 pub mod reference;
 mod traits;
 
