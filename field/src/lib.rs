@@ -26,6 +26,7 @@ mod codec;
 mod error;
 mod goldilocks;
 mod macros;
+pub mod merkle;
 #[cfg(target_arch = "x86_64")]
 pub mod mont52;
 mod packed;

@@ -1,0 +1,206 @@
+//! Merkle commitments to the rows of a matrix with Poseidon, as plonky2 builds them: a leaf is
+//! `hash_or_noop(row)`, a node `two_to_one(left, right)`, and the commitment is the cap, the
+//! `2^cap_height` digests `cap_height` levels below the root (a cap of one is the root). Caps
+//! and proofs equal plonky2's `MerkleTree` (differentially tested), so its circuits can check
+//! them.
+//!
+//! [`MerkleHasher`] is the capability (the CPU's [`CpuMerkle`] here; the GPU's in
+//! carbide-cuda); [`verify`] needs no backend.
+//!
+//! ```
+//! use carbide_field::merkle::{CpuMerkle, MerkleHasher, verify};
+//! use carbide_field::Goldilocks;
+//!
+//! // 8 rows of 3 columns, row-major.
+//! let m: Vec<Goldilocks> = (0..24u64).map(Goldilocks::new).collect();
+//! let tree = CpuMerkle.commit(&m, 3, 1)?;
+//! let proof = tree.open(5)?;
+//! verify(tree.cap(), 5, &m[15..18], &proof)?;
+//! assert!(verify(tree.cap(), 4, &m[15..18], &proof).is_err());
+//! # Ok::<(), carbide_field::merkle::MerkleError>(())
+//! ```
+
+#[cfg(feature = "parallel")]
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::Goldilocks;
+use crate::poseidon::{Digest, hash_or_noop, two_to_one};
+
+/// Why a tree could not be built or a proof does not verify.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum MerkleError {
+    /// The rows are not a power-of-two number of whole rows of `width`.
+    #[error("{len} values are not a power-of-two number of rows of width {width}")]
+    Shape {
+        /// Values given.
+        len: usize,
+        /// Columns.
+        width: usize,
+    },
+    /// The cap is higher than the tree.
+    #[error("cap height {cap_height} exceeds the tree's height {height}")]
+    CapTooHigh {
+        /// Asked for.
+        cap_height: usize,
+        /// log2 of the rows.
+        height: usize,
+    },
+    /// A leaf index beyond the rows.
+    #[error("leaf {index} of {leaves}")]
+    Index {
+        /// Asked for.
+        index: usize,
+        /// Rows in the tree.
+        leaves: usize,
+    },
+    /// The path does not lead to the cap.
+    #[error("the Merkle path does not lead to the committed cap")]
+    Mismatch,
+    /// A proof or cap of the wrong length.
+    #[error("a Merkle proof of {siblings} siblings for a cap of {cap} digests")]
+    ProofShape {
+        /// Siblings given.
+        siblings: usize,
+        /// Cap digests given.
+        cap: usize,
+    },
+}
+
+/// A tree: every level from the leaf digests up to the cap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MerkleTree {
+    /// `levels[0]` the leaves' digests, `levels[k]` half of `levels[k − 1]`, the last the cap.
+    levels: Vec<Vec<Digest>>,
+}
+
+impl MerkleTree {
+    /// The tree with these levels (leaves first, the cap last), as a backend built them.
+    pub fn from_levels(levels: Vec<Vec<Digest>>) -> Self {
+        Self { levels }
+    }
+
+    /// The commitment: `2^cap_height` digests.
+    pub fn cap(&self) -> &[Digest] {
+        self.levels.last().map_or(&[], Vec::as_slice)
+    }
+
+    /// The number of leaves.
+    pub fn leaves(&self) -> usize {
+        self.levels.first().map_or(0, Vec::len)
+    }
+
+    /// The siblings from leaf `index` up to the cap (plonky2's `MerkleProof::siblings`).
+    pub fn open(&self, index: usize) -> Result<Vec<Digest>, MerkleError> {
+        if index >= self.leaves() {
+            return Err(MerkleError::Index {
+                index,
+                leaves: self.leaves(),
+            });
+        }
+        let below_cap = &self.levels[..self.levels.len() - 1];
+        Ok(below_cap
+            .iter()
+            .enumerate()
+            .map(|(k, level)| level[(index >> k) ^ 1])
+            .collect())
+    }
+}
+
+/// Whether `row` is leaf `index` of the tree committed to by `cap`, by the path `siblings`.
+pub fn verify(
+    cap: &[Digest],
+    index: usize,
+    row: &[Goldilocks],
+    siblings: &[Digest],
+) -> Result<(), MerkleError> {
+    let shape = || MerkleError::ProofShape {
+        siblings: siblings.len(),
+        cap: cap.len(),
+    };
+    if !cap.len().is_power_of_two() || siblings.len() >= usize::BITS as usize - 1 {
+        return Err(shape());
+    }
+    let leaves = cap
+        .len()
+        .checked_mul(1 << siblings.len())
+        .ok_or_else(shape)?;
+    if index >= leaves {
+        return Err(MerkleError::Index { index, leaves });
+    }
+    let mut digest = hash_or_noop(row);
+    let mut i = index;
+    for s in siblings {
+        digest = if i & 1 == 0 {
+            two_to_one(digest, *s)
+        } else {
+            two_to_one(*s, digest)
+        };
+        i >>= 1;
+    }
+    if cap[i] == digest {
+        Ok(())
+    } else {
+        Err(MerkleError::Mismatch)
+    }
+}
+
+/// log2 of the rows of a row-major matrix, or the error.
+pub fn tree_height(len: usize, width: usize, cap_height: usize) -> Result<usize, MerkleError> {
+    let rows = len.checked_div(width).unwrap_or(0);
+    if width == 0 || rows * width != len || !rows.is_power_of_two() {
+        return Err(MerkleError::Shape { len, width });
+    }
+    let height = rows.trailing_zeros() as usize;
+    if cap_height > height {
+        return Err(MerkleError::CapTooHigh { cap_height, height });
+    }
+    Ok(height)
+}
+
+/// Commitments to the rows of a matrix. One required method, the leaves' digests; the tree
+/// above them has a default (pairs hashed level by level).
+pub trait MerkleHasher: Sync {
+    /// `hash_or_noop` of every row of a row-major matrix of `width` columns.
+    fn hash_rows(&self, values: &[Goldilocks], width: usize) -> Result<Vec<Digest>, MerkleError>;
+
+    /// The tree over the rows, up to a cap of `2^cap_height` digests.
+    fn commit(
+        &self,
+        values: &[Goldilocks],
+        width: usize,
+        cap_height: usize,
+    ) -> Result<MerkleTree, MerkleError> {
+        let height = tree_height(values.len(), width, cap_height)?;
+        let mut levels = vec![self.hash_rows(values, width)?];
+        for _ in cap_height..height {
+            let below = levels.last().map_or(&[][..], Vec::as_slice);
+            levels.push(compress_pairs(below));
+        }
+        Ok(MerkleTree { levels })
+    }
+}
+
+/// `two_to_one` of each pair of a level.
+pub fn compress_pairs(level: &[Digest]) -> Vec<Digest> {
+    #[cfg(feature = "parallel")]
+    let pairs = level.par_chunks_exact(2);
+    #[cfg(not(feature = "parallel"))]
+    let pairs = level.chunks_exact(2);
+    pairs.map(|p| two_to_one(p[0], p[1])).collect()
+}
+
+/// The CPU's Merkle hashing (rayon across rows).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuMerkle;
+
+impl MerkleHasher for CpuMerkle {
+    fn hash_rows(&self, values: &[Goldilocks], width: usize) -> Result<Vec<Digest>, MerkleError> {
+        tree_height(values.len(), width, 0)?;
+        #[cfg(feature = "parallel")]
+        let rows = values.par_chunks_exact(width);
+        #[cfg(not(feature = "parallel"))]
+        let rows = values.chunks_exact(width);
+        Ok(rows.map(hash_or_noop).collect())
+    }
+}
