@@ -27,6 +27,10 @@ const HEADERS: &[(&str, &str)] = &[
     ("field/fq2.cuh", include_str!("../kernels/field/fq2.cuh")),
     ("curve/xyzz.cuh", include_str!("../kernels/curve/xyzz.cuh")),
     (
+        "hash/poseidon.cuh",
+        include_str!("../kernels/hash/poseidon.cuh"),
+    ),
+    (
         "field/mont256.cuh",
         include_str!("../kernels/field/mont256.cuh"),
     ),
@@ -37,6 +41,7 @@ pub const KERNELS: &[(&str, &str)] = &[
     ("field_ops.cu", include_str!("../kernels/field_ops.cu")),
     ("ntt.cu", include_str!("../kernels/ntt.cu")),
     ("msm.cu", include_str!("../kernels/msm.cu")),
+    ("merkle.cu", include_str!("../kernels/merkle.cu")),
 ];
 
 /// The architectures CI compiles every kernel for.

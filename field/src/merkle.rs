@@ -57,6 +57,14 @@ pub enum MerkleError {
     /// The path does not lead to the cap.
     #[error("the Merkle path does not lead to the committed cap")]
     Mismatch,
+    /// The backend (a GPU) failed; the reason is its own error, on one line.
+    #[error("the {backend} backend failed: {reason}")]
+    Backend {
+        /// Which backend, e.g. "cuda".
+        backend: &'static str,
+        /// Why.
+        reason: String,
+    },
     /// A proof or cap of the wrong length.
     #[error("a Merkle proof of {siblings} siblings for a cap of {cap} digests")]
     ProofShape {

@@ -32,13 +32,13 @@ pub const ROUNDS: usize = 2 * HALF_FULL_ROUNDS + PARTIAL_ROUNDS;
 pub type Digest = [Goldilocks; DIGEST];
 
 /// The first row of the circulant part of the MDS matrix (plonky2's `MDS_MATRIX_CIRC`).
-const MDS_CIRC: [u64; WIDTH] = [17, 15, 41, 16, 2, 28, 13, 13, 39, 18, 34, 20];
+pub const MDS_CIRC: [u64; WIDTH] = [17, 15, 41, 16, 2, 28, 13, 13, 39, 18, 34, 20];
 /// Its diagonal part (plonky2's `MDS_MATRIX_DIAG`).
-const MDS_DIAG: [u64; WIDTH] = [8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+pub const MDS_DIAG: [u64; WIDTH] = [8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
 /// plonky2's `ALL_ROUND_CONSTANTS` (round r, lane i at `WIDTH·r + i`), all canonical.
 #[rustfmt::skip]
-const ROUND_CONSTANTS: [u64; WIDTH * ROUNDS] = [
+pub const ROUND_CONSTANTS: [u64; WIDTH * ROUNDS] = [
     0xb585f766f2144405, 0x7746a55f43921ad7, 0xb2fb0d31cee799b4, 0x0f6760a4803427d7,
     0xe10d666650f4e012, 0x8cae14cb07d09bf1, 0xd438539c95f63e9f, 0xef781c7ce35b4c3d,
     0xcdc4a239b0c44426, 0x277fa208bf337bff, 0xe17653a29da578a1, 0xc54302f225db2c76,
