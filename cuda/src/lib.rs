@@ -16,12 +16,14 @@
 //!   counting sort by bucket, XYZZ bucket sums, parallel reduction), batches with overlapped
 //!   scalar uploads, chunks beyond free memory; [`CudaMsmBackend`] implements
 //!   `carbide_msm::Msm`;
+//! - [`CudaMerkle`]: Poseidon Merkle commitments (carbide-field's `MerkleHasher`), the same
+//!   caps as the CPU's;
 //! - [`ntt()`] and [`msm()`]: what a [`Backend`] picks; `Auto` falls back to the CPU once,
 //!   saying why.
 //!
 //! Kernels (`kernels/`, sppark's layout): `field/` Goldilocks and its extension, BN254 Fr, Fq
-//! (Montgomery, eight 32-bit limbs, PTX carry chains) and Fq2; `curve/` XYZZ points; `ntt.cu`,
-//! `msm.cu`. Each is tested against the CPU on a GPU and, compiled as host C++ (threads for a
+//! (Montgomery, eight 32-bit limbs, PTX carry chains) and Fq2; `curve/` XYZZ points; `hash/`
+//! Poseidon; `ntt.cu`, `msm.cu`, `merkle.cu`. Each is tested against the CPU on a GPU and, compiled as host C++ (threads for a
 //! block, the carry flag emulated), on any machine.
 //!
 //! ```no_run

@@ -9,6 +9,10 @@
 //! - Canonical byte encodings ([`CanonicalEncoding`]) and serde support that reject
 //!   non-canonical values and wrong lengths.
 //! - [`reference`](mod@reference): slow big-integer arithmetic that tests and fuzz targets compare against.
+//! - [`poseidon`]: Poseidon over Goldilocks with plonky2's parameters and sponge, and
+//!   [`merkle`]: Merkle commitments with it (caps and openings equal to plonky2's), the
+//!   hashing layer the STARK commits with; [`merkle::MerkleHasher`] is the capability a GPU
+//!   implements too.
 //!
 //! ```
 //! use carbide_field::{Field, Goldilocks, PrimeField64, TwoAdicField};
