@@ -1,5 +1,8 @@
 //! carbide-prover: the proving stack.
 //!
-//! To live here (issues "STARK prover and verifier", "zkVM" and "Marketplace adapter"): a STARK
-//! over Goldilocks with FRI and Poseidon, a verifier with no backend dependency, the RV32IM zkVM,
-//! the marketplace task adapter, and the `carbide` command-line binary.
+//! So far: [`transcript`], the Fiat–Shamir transcript (plonky2's Poseidon duplex sponge with
+//! carbide's message framing). To come (issues "STARK prover and verifier", "zkVM" and
+//! "Marketplace adapter"): the AIR API, FRI, the STARK prover and a verifier with no backend
+//! dependency, the RV32IM zkVM, the marketplace task adapter.
+
+pub mod transcript;

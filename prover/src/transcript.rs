@@ -1,0 +1,209 @@
+//! The Fiat–Shamir transcript. [`Challenger`] is plonky2's duplex sponge over Poseidon
+//! (overwrite mode, rate 8, challenges popped from the end of the squeezed rate), so a plonky2
+//! circuit can replay it; [`Transcript`] puts carbide's framing on top: every message is
+//! absorbed with a tag naming its kind and its length, so no two different sequences of
+//! messages read the same, and byte strings are packed seven bytes to an element (always
+//! below p).
+
+use carbide_field::poseidon::{self, Digest, RATE, WIDTH};
+use carbide_field::{Field, Goldilocks, GoldilocksExt2};
+
+/// plonky2's `Challenger<GoldilocksField, PoseidonHash>`.
+#[derive(Clone, Debug)]
+pub struct Challenger {
+    state: [Goldilocks; WIDTH],
+    input: Vec<Goldilocks>,
+    output: Vec<Goldilocks>,
+}
+
+impl Default for Challenger {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Challenger {
+    /// The empty sponge.
+    pub fn new() -> Self {
+        Self {
+            state: [Goldilocks::ZERO; WIDTH],
+            input: Vec::with_capacity(RATE),
+            output: Vec::with_capacity(RATE),
+        }
+    }
+
+    /// Absorbs one element (buffered until the rate is full or a challenge is drawn).
+    pub fn observe(&mut self, x: Goldilocks) {
+        self.output.clear();
+        self.input.push(x);
+        if self.input.len() == RATE {
+            self.duplex();
+        }
+    }
+
+    /// Absorbs elements in order.
+    pub fn observe_all(&mut self, xs: &[Goldilocks]) {
+        for &x in xs {
+            self.observe(x);
+        }
+    }
+
+    /// A challenge: the last unused element of the squeezed rate, after a permutation if
+    /// there are pending inputs or no outputs left.
+    pub fn challenge(&mut self) -> Goldilocks {
+        if !self.input.is_empty() || self.output.is_empty() {
+            self.duplex();
+        }
+        // The duplex just filled the output buffer.
+        self.output.pop().unwrap_or(Goldilocks::ZERO)
+    }
+
+    fn duplex(&mut self) {
+        let n = self.input.len();
+        self.state[..n].copy_from_slice(&self.input);
+        self.input.clear();
+        poseidon::permute(&mut self.state);
+        self.output.clear();
+        self.output.extend_from_slice(&self.state[..RATE]);
+    }
+}
+
+/// Kinds of transcript messages; each absorb starts with its tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Tag {
+    /// The protocol and its configuration.
+    Protocol = 1,
+    /// Public values.
+    Public = 2,
+    /// A commitment (Merkle cap).
+    Commitment = 3,
+    /// Evaluations sent by the prover.
+    Evaluations = 4,
+    /// A proof-of-work witness.
+    Nonce = 5,
+    /// Anything else a protocol defines.
+    Other = 6,
+}
+
+/// The framed transcript both prover and verifier run.
+#[derive(Clone, Debug)]
+pub struct Transcript {
+    sponge: Challenger,
+}
+
+impl Transcript {
+    /// A transcript bound to `protocol` (a name and version; the configuration digest is
+    /// absorbed next by the caller).
+    pub fn new(protocol: &[u8]) -> Self {
+        let mut t = Self {
+            sponge: Challenger::new(),
+        };
+        t.absorb_bytes(Tag::Protocol, protocol);
+        t
+    }
+
+    fn frame(&mut self, tag: Tag, len: usize) {
+        self.sponge.observe(Goldilocks::new(tag as u64));
+        self.sponge.observe(Goldilocks::new(len as u64));
+    }
+
+    /// Absorbs `values` as one message of kind `tag`.
+    pub fn absorb(&mut self, tag: Tag, values: &[Goldilocks]) {
+        self.frame(tag, values.len());
+        self.sponge.observe_all(values);
+    }
+
+    /// Absorbs extension-field values (two coordinates each) as one message.
+    pub fn absorb_ext(&mut self, tag: Tag, values: &[GoldilocksExt2]) {
+        self.frame(tag, 2 * values.len());
+        for v in values {
+            self.sponge.observe_all(&v.0);
+        }
+    }
+
+    /// Absorbs digests (a Merkle cap) as one message.
+    pub fn absorb_digests(&mut self, tag: Tag, digests: &[Digest]) {
+        self.frame(tag, 4 * digests.len());
+        for d in digests {
+            self.sponge.observe_all(d);
+        }
+    }
+
+    /// Absorbs bytes as one message: their length, then seven bytes per element.
+    pub fn absorb_bytes(&mut self, tag: Tag, bytes: &[u8]) {
+        self.frame(tag, bytes.len());
+        for chunk in bytes.chunks(7) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.sponge
+                .observe(Goldilocks::new(u64::from_le_bytes(word)));
+        }
+    }
+
+    /// A base-field challenge.
+    pub fn challenge(&mut self) -> Goldilocks {
+        self.sponge.challenge()
+    }
+
+    /// An extension-field challenge (two base challenges, as plonky2 draws them).
+    pub fn challenge_ext(&mut self) -> GoldilocksExt2 {
+        GoldilocksExt2::new(self.challenge(), self.challenge())
+    }
+
+    /// A challenge index below `2^bits` (`bits` ≤ 32): the low bits of a canonical element,
+    /// as plonky2's FRI query indices.
+    pub fn challenge_index(&mut self, bits: u32) -> usize {
+        let x = self.challenge().as_canonical_u64();
+        (x & ((1u64 << bits.min(32)) - 1)) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(x: u64) -> Goldilocks {
+        Goldilocks::new(x)
+    }
+
+    #[test]
+    fn framing_separates_message_boundaries() {
+        let run = |msgs: &[&[Goldilocks]]| {
+            let mut t = Transcript::new(b"test");
+            for m in msgs {
+                t.absorb(Tag::Public, m);
+            }
+            t.challenge()
+        };
+        let (a, b) = ([g(1)], [g(2)]);
+        assert_ne!(run(&[&a, &b]), run(&[&[g(1), g(2)]]));
+        assert_ne!(run(&[&a]), run(&[&a, &[]]));
+        assert_eq!(run(&[&a, &b]), run(&[&a, &b]));
+        let mut t1 = Transcript::new(b"test");
+        let mut t2 = Transcript::new(b"test");
+        t1.absorb(Tag::Public, &a);
+        t2.absorb(Tag::Commitment, &a);
+        assert_ne!(t1.challenge(), t2.challenge());
+        assert_ne!(
+            Transcript::new(b"a").challenge(),
+            Transcript::new(b"b").challenge()
+        );
+        assert_ne!(
+            Transcript::new(b"").challenge(),
+            Transcript::new(b"\\0").challenge()
+        );
+    }
+
+    #[test]
+    fn successive_challenges_differ() {
+        let mut t = Transcript::new(b"x");
+        let c: Vec<Goldilocks> = (0..20).map(|_| t.challenge()).collect();
+        for i in 0..c.len() {
+            for j in 0..i {
+                assert_ne!(c[i], c[j]);
+            }
+        }
+        assert!(t.challenge_index(5) < 32);
+    }
+}
