@@ -108,8 +108,11 @@ fn plonky2_test_vectors() {
     ];
     for (input, output) in vectors {
         let mut state = input.map(Goldilocks::new);
+        let mut naive = state;
         poseidon::permute(&mut state);
+        poseidon::permute_naive(&mut naive);
         assert_eq!(state.map(|x| x.as_canonical_u64()), output);
+        assert_eq!(naive.map(|x| x.as_canonical_u64()), output);
     }
 }
 
@@ -128,8 +131,11 @@ fn permutation_matches_plonky2() {
             state[k] = Goldilocks::NEG_ONE;
         }
         let theirs = P2::poseidon(state.map(to_p2));
+        let mut naive = state;
         poseidon::permute(&mut state);
+        poseidon::permute_naive(&mut naive);
         assert_eq!(state, theirs.map(from_p2));
+        assert_eq!(naive, state, "the plain rounds");
     }
 }
 
