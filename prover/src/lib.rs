@@ -5,4 +5,5 @@
 //! "Marketplace adapter"): the AIR API, FRI, the STARK prover and a verifier with no backend
 //! dependency, the RV32IM zkVM, the marketplace task adapter.
 
+pub mod fri;
 pub mod transcript;

@@ -1,0 +1,424 @@
+//! FRI, the low-degree test the STARK ends with: a codeword over the coset `shift·H` (bit
+//! reversed order, so `x` and `−x` are neighbours) is folded `2^arity_bits` to one per round
+//! with extension-field challenges, every layer committed as a Merkle tree whose leaves are
+//! the cosets one fold consumes; the last layer goes out as polynomial coefficients; a
+//! proof-of-work nonce precedes the query positions; each query opens one coset per layer.
+//!
+//! Layer 0 is committed here too, and [`verify`] returns the layer-0 value at every queried
+//! position, for the caller (the STARK verifier) to check against the values it computes
+//! from the trace openings.
+
+use carbide_field::merkle::{MerkleError, MerkleHasher, MerkleTree, verify as verify_path};
+use carbide_field::poseidon::Digest;
+use carbide_field::{Field, Goldilocks, GoldilocksExt2, TwoAdicField};
+use thiserror::Error;
+
+use crate::transcript::{Tag, Transcript};
+
+type Ext = GoldilocksExt2;
+
+/// The FRI parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FriConfig {
+    /// log2 of the blowup (codeword length over the degree bound).
+    pub log_blowup: u32,
+    /// log2 of the folding factor per round.
+    pub arity_bits: u32,
+    /// Folding stops when the degree bound is at most 2^final_log_len (the last round may
+    /// leave it between that and 2^(final_log_len + arity_bits − 1)).
+    pub final_log_len: u32,
+    /// Query positions.
+    pub num_queries: usize,
+    /// Leading zero bits the proof-of-work challenge must have.
+    pub pow_bits: u32,
+    /// log2 of the digests in each layer's Merkle cap.
+    pub cap_height: usize,
+}
+
+/// One layer's answer to one query: the coset holding the position, and its Merkle path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FriStep {
+    /// The `2^arity_bits` values of the coset.
+    pub coset: Vec<Ext>,
+    /// Siblings from the coset's leaf to the layer's cap.
+    pub path: Vec<Digest>,
+}
+
+/// A FRI proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FriProof {
+    /// Each committed layer's Merkle cap, layer 0 first.
+    pub layer_caps: Vec<Vec<Digest>>,
+    /// The coefficients of the last layer's polynomial, lowest first.
+    pub final_poly: Vec<Ext>,
+    /// The proof-of-work witness.
+    pub pow_nonce: u64,
+    /// For each query, one step per layer.
+    pub queries: Vec<Vec<FriStep>>,
+}
+
+/// Why FRI refused to prove or a proof does not verify.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum FriError {
+    /// The codeword's length is not 2^(log_degree + log_blowup), or a parameter is unusable.
+    #[error("FRI shape: {0}")]
+    Shape(String),
+    /// The codeword is not of the declared degree (the prover's check).
+    #[error("the codeword is not of degree below 2^{0}")]
+    NotLowDegree(u32),
+    /// A Merkle path or leaf is wrong.
+    #[error("FRI layer {layer}: {source}")]
+    Merkle {
+        /// The layer.
+        layer: usize,
+        /// What the Merkle check said.
+        source: MerkleError,
+    },
+    /// Folding does not match the next layer (or the final polynomial).
+    #[error("FRI query {query}: layer {layer} does not fold into the next")]
+    Fold {
+        /// The query.
+        query: usize,
+        /// The layer.
+        layer: usize,
+    },
+    /// The proof-of-work challenge does not have enough leading zeros.
+    #[error("the proof of work is short of {0} bits")]
+    ProofOfWork(u32),
+}
+
+impl FriConfig {
+    /// Rounds of folding and the final polynomial's log length for degree bound 2^log_degree.
+    pub fn rounds(&self, log_degree: u32) -> (usize, u32) {
+        if self.arity_bits == 0 || log_degree <= self.final_log_len {
+            return (0, log_degree);
+        }
+        let r = (log_degree - self.final_log_len) / self.arity_bits;
+        (r as usize, log_degree - r * self.arity_bits)
+    }
+
+    fn check(&self) -> Result<(), FriError> {
+        if self.arity_bits == 0 || self.arity_bits > 4 || self.log_blowup == 0 || self.pow_bits > 32
+        {
+            return Err(FriError::Shape(format!("unusable configuration {self:?}")));
+        }
+        Ok(())
+    }
+}
+
+fn reverse_bits(x: usize, bits: u32) -> usize {
+    if bits == 0 {
+        0
+    } else {
+        x.reverse_bits() >> (usize::BITS - bits)
+    }
+}
+
+/// The point at position `p` of a bit-reversed codeword of length 2^log_n over `shift·H`.
+fn point(shift: Goldilocks, log_n: u32, p: usize) -> Result<Goldilocks, FriError> {
+    let w = Goldilocks::two_adic_generator(log_n as usize)
+        .map_err(|e| FriError::Shape(e.to_string()))?;
+    Ok(shift * w.exp_u64(reverse_bits(p, log_n) as u64))
+}
+
+/// One binary fold of `values` (bit-reversed, positions `start..start + len` of a layer of
+/// length 2^log_n over `shift·H`): (a + b)/2 + β·(a − b)/(2x) for each pair (x, −x).
+fn fold_once(
+    values: &[Ext],
+    start: usize,
+    log_n: u32,
+    shift: Goldilocks,
+    beta: Ext,
+) -> Result<Vec<Ext>, FriError> {
+    let half = Goldilocks::TWO.try_inverse().unwrap_or(Goldilocks::ONE);
+    let xs: Vec<Goldilocks> = (0..values.len() / 2)
+        .map(|j| point(shift, log_n, start + 2 * j).map(|x| x + x))
+        .collect::<Result<_, _>>()?;
+    let inv = Goldilocks::batch_inverse(&xs);
+    Ok(values
+        .chunks_exact(2)
+        .zip(inv)
+        .map(|(ab, inv_2x)| (ab[0] + ab[1]) * half + beta * ((ab[0] - ab[1]) * inv_2x))
+        .collect())
+}
+
+/// `arity_bits` binary folds with β, β², β⁴, …; returns the folded values and the new shift.
+fn fold(
+    values: &[Ext],
+    start: usize,
+    log_n: u32,
+    shift: Goldilocks,
+    beta: Ext,
+    arity_bits: u32,
+) -> Result<(Vec<Ext>, Goldilocks), FriError> {
+    let (mut v, mut s, mut b, mut start, mut log_n) = (values.to_vec(), shift, beta, start, log_n);
+    for _ in 0..arity_bits {
+        v = fold_once(&v, start, log_n, s, b)?;
+        s = s.square();
+        b = b.square();
+        start /= 2;
+        log_n -= 1;
+    }
+    Ok((v, s))
+}
+
+fn leaves(values: &[Ext]) -> Vec<Goldilocks> {
+    values.iter().flat_map(|v| v.0).collect()
+}
+
+/// The coefficients of the polynomial whose values on `shift·H` (bit-reversed) are `values`.
+fn interpolate(values: &[Ext], shift: Goldilocks) -> Result<Vec<Ext>, FriError> {
+    let n = values.len();
+    let log_n = n.trailing_zeros();
+    let w_inv = Goldilocks::two_adic_generator(log_n as usize)
+        .map_err(|e| FriError::Shape(e.to_string()))?
+        .try_inverse()
+        .unwrap_or(Goldilocks::ONE);
+    let n_inv = Goldilocks::new(n as u64)
+        .try_inverse()
+        .unwrap_or(Goldilocks::ONE);
+    let s_inv = shift
+        .try_inverse()
+        .ok_or_else(|| FriError::Shape("zero shift".into()))?;
+    let natural: Vec<Ext> = (0..n).map(|i| values[reverse_bits(i, log_n)]).collect();
+    Ok((0..n)
+        .map(|k| {
+            let wk = w_inv.exp_u64(k as u64);
+            let mut acc = Ext::ZERO;
+            let mut x = Goldilocks::ONE;
+            for v in &natural {
+                acc += *v * x;
+                x *= wk;
+            }
+            acc * (n_inv * s_inv.exp_u64(k as u64))
+        })
+        .collect())
+}
+
+fn evaluate(coeffs: &[Ext], x: Goldilocks) -> Ext {
+    coeffs.iter().rev().fold(Ext::ZERO, |acc, c| acc * x + *c)
+}
+
+fn pow_ok(t: &Transcript, nonce: u64, bits: u32) -> bool {
+    let mut t = t.clone();
+    t.absorb(Tag::Nonce, &[Goldilocks::new(nonce)]);
+    bits == 0 || t.challenge().as_canonical_u64() >> (64 - bits) == 0
+}
+
+/// Proves that `codeword` (bit-reversed evaluations on `shift·H`, length
+/// 2^(log_degree + log_blowup)) has degree below 2^log_degree. The transcript must already
+/// hold everything the codeword depends on.
+pub fn prove(
+    config: &FriConfig,
+    shift: Goldilocks,
+    log_degree: u32,
+    codeword: Vec<Ext>,
+    transcript: &mut Transcript,
+    merkle: &dyn MerkleHasher,
+) -> Result<FriProof, FriError> {
+    prove_inner(
+        config, shift, log_degree, codeword, transcript, merkle, true,
+    )
+}
+
+/// [`prove`], with the degree check optional: without it, a cheating prover (for tests).
+fn prove_inner(
+    config: &FriConfig,
+    shift: Goldilocks,
+    log_degree: u32,
+    codeword: Vec<Ext>,
+    transcript: &mut Transcript,
+    merkle: &dyn MerkleHasher,
+    check_degree: bool,
+) -> Result<FriProof, FriError> {
+    config.check()?;
+    let log_n = log_degree + config.log_blowup;
+    if codeword.len() != 1 << log_n {
+        return Err(FriError::Shape(format!(
+            "a codeword of {} values for degree 2^{log_degree} and blowup 2^{}",
+            codeword.len(),
+            config.log_blowup
+        )));
+    }
+    let (rounds, final_log) = config.rounds(log_degree);
+    let k = config.arity_bits;
+    let merkle_err = |layer| move |source| FriError::Merkle { layer, source };
+    let (mut layers, mut trees) = (vec![codeword], Vec::<MerkleTree>::new());
+    let (mut shift_r, mut log_r) = (shift, log_n);
+    for r in 0..rounds {
+        let current = &layers[r];
+        let width = 2 << k;
+        let tree = merkle
+            .commit(
+                &leaves(current),
+                width,
+                config.cap_height.min((log_r - k) as usize),
+            )
+            .map_err(merkle_err(r))?;
+        transcript.absorb_digests(Tag::Commitment, tree.cap());
+        trees.push(tree);
+        let beta = transcript.challenge_ext();
+        let (next, s) = fold(current, 0, log_r, shift_r, beta, k)?;
+        layers.push(next);
+        shift_r = s;
+        log_r -= k;
+    }
+    let coeffs = interpolate(&layers[rounds], shift_r)?;
+    let len = 1usize << final_log;
+    if check_degree && coeffs[len..].iter().any(|c| !c.is_zero()) {
+        return Err(FriError::NotLowDegree(log_degree));
+    }
+    let final_poly = coeffs[..len].to_vec();
+    transcript.absorb_ext(Tag::Evaluations, &final_poly);
+    let pow_nonce = (0u64..)
+        .find(|&n| pow_ok(transcript, n, config.pow_bits))
+        .unwrap_or_default();
+    transcript.absorb(Tag::Nonce, &[Goldilocks::new(pow_nonce)]);
+    let queries = (0..config.num_queries)
+        .map(|_| {
+            let mut p = transcript.challenge_index(log_n);
+            (0..rounds)
+                .map(|r| {
+                    let c = p >> k;
+                    let coset = layers[r][c << k..(c + 1) << k].to_vec();
+                    let path = trees[r].open(c).map_err(merkle_err(r))?;
+                    p = c;
+                    Ok(FriStep { coset, path })
+                })
+                .collect::<Result<Vec<_>, FriError>>()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(FriProof {
+        layer_caps: trees.iter().map(|t| t.cap().to_vec()).collect(),
+        final_poly,
+        pow_nonce,
+        queries,
+    })
+}
+
+/// Checks `proof` for a codeword of degree below 2^log_degree over `shift·H`, replaying
+/// `transcript`; returns the queried layer-0 positions with their values, which the caller
+/// must check. Every shape is checked before use; nothing panics.
+pub fn verify(
+    config: &FriConfig,
+    shift: Goldilocks,
+    log_degree: u32,
+    proof: &FriProof,
+    transcript: &mut Transcript,
+) -> Result<Vec<(usize, Ext)>, FriError> {
+    config.check()?;
+    let k = config.arity_bits;
+    let log_n = log_degree + config.log_blowup;
+    if log_n as usize > Goldilocks::TWO_ADICITY {
+        return Err(FriError::Shape(format!(
+            "2^{log_n} points exceed the field"
+        )));
+    }
+    let (rounds, final_log) = config.rounds(log_degree);
+    let shape = |what: &str| Err(FriError::Shape(what.to_owned()));
+    if proof.layer_caps.len() != rounds
+        || proof.final_poly.len() != 1 << final_log
+        || proof.queries.len() != config.num_queries
+    {
+        return shape("wrong number of layers, final coefficients or queries");
+    }
+    let mut betas = Vec::with_capacity(rounds);
+    for (r, cap) in proof.layer_caps.iter().enumerate() {
+        let cap_height = config.cap_height.min((log_n - k * (r as u32 + 1)) as usize);
+        if cap.len() != 1 << cap_height {
+            return shape("a layer cap of the wrong size");
+        }
+        transcript.absorb_digests(Tag::Commitment, cap);
+        betas.push(transcript.challenge_ext());
+    }
+    transcript.absorb_ext(Tag::Evaluations, &proof.final_poly);
+    if !pow_ok(transcript, proof.pow_nonce, config.pow_bits) {
+        return Err(FriError::ProofOfWork(config.pow_bits));
+    }
+    transcript.absorb(Tag::Nonce, &[Goldilocks::new(proof.pow_nonce)]);
+    let mut out = Vec::with_capacity(config.num_queries);
+    for (q, steps) in proof.queries.iter().enumerate() {
+        let p0 = transcript.challenge_index(log_n);
+        if steps.len() != rounds {
+            return shape("a query with the wrong number of steps");
+        }
+        let (mut p, mut shift_r, mut log_r) = (p0, shift, log_n);
+        let mut expected: Option<Ext> = None;
+        let mut first = None;
+        for (r, step) in steps.iter().enumerate() {
+            if step.coset.len() != 1 << k {
+                return shape("a coset of the wrong size");
+            }
+            let c = p >> k;
+            let at = step.coset[p & ((1 << k) - 1)];
+            match expected {
+                None => first = Some(at),
+                Some(e) if e != at => return Err(FriError::Fold { query: q, layer: r }),
+                Some(_) => {}
+            }
+            verify_path(&proof.layer_caps[r], c, &leaves(&step.coset), &step.path)
+                .map_err(|source| FriError::Merkle { layer: r, source })?;
+            let (folded, s) = fold(&step.coset, c << k, log_r, shift_r, betas[r], k)?;
+            expected = folded.first().copied();
+            shift_r = s;
+            log_r -= k;
+            p = c;
+        }
+        let x = point(shift_r, log_r, p)?;
+        let last = evaluate(&proof.final_poly, x);
+        match expected {
+            Some(e) if e != last => {
+                return Err(FriError::Fold {
+                    query: q,
+                    layer: rounds,
+                });
+            }
+            None => first = Some(last),
+            Some(_) => {}
+        }
+        out.push((p0, first.unwrap_or(last)));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use carbide_field::merkle::CpuMerkle;
+    use rand::SeedableRng;
+
+    use super::*;
+
+    fn config(arity_bits: u32) -> FriConfig {
+        FriConfig {
+            log_blowup: 2,
+            arity_bits,
+            final_log_len: 2,
+            num_queries: 30,
+            pow_bits: 4,
+            cap_height: 1,
+        }
+    }
+
+    #[test]
+    fn a_cheating_prover_is_caught() {
+        // Random values are far from every low-degree codeword: with the degree check off the
+        // prover still answers, and the verifier must refuse.
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for arity in [1, 2, 3] {
+            let cfg = config(arity);
+            let log_degree = 7;
+            let codeword: Vec<Ext> = (0..1 << (log_degree + cfg.log_blowup))
+                .map(|_| Ext::random(&mut rng))
+                .collect();
+            let shift = Goldilocks::coset_shift();
+            let mut t = Transcript::new(b"fri-test");
+            let proof =
+                prove_inner(&cfg, shift, log_degree, codeword, &mut t, &CpuMerkle, false).unwrap();
+            let mut t = Transcript::new(b"fri-test");
+            assert!(
+                verify(&cfg, shift, log_degree, &proof, &mut t).is_err(),
+                "arity {arity}"
+            );
+        }
+    }
+}
