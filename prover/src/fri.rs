@@ -207,7 +207,8 @@ fn pow_ok(t: &Transcript, nonce: u64, bits: u32) -> bool {
 
 /// Proves that `codeword` (bit-reversed evaluations on `shift·H`, length
 /// 2^(log_degree + log_blowup)) has degree below 2^log_degree. The transcript must already
-/// hold everything the codeword depends on.
+/// hold everything the codeword depends on. Returns the proof and the queried layer-0
+/// positions (where the caller opens what the codeword was built from).
 pub fn prove(
     config: &FriConfig,
     shift: Goldilocks,
@@ -215,7 +216,7 @@ pub fn prove(
     codeword: Vec<Ext>,
     transcript: &mut Transcript,
     merkle: &dyn MerkleHasher,
-) -> Result<FriProof, FriError> {
+) -> Result<(FriProof, Vec<usize>), FriError> {
     prove_inner(
         config, shift, log_degree, codeword, transcript, merkle, true,
     )
@@ -230,7 +231,7 @@ fn prove_inner(
     transcript: &mut Transcript,
     merkle: &dyn MerkleHasher,
     check_degree: bool,
-) -> Result<FriProof, FriError> {
+) -> Result<(FriProof, Vec<usize>), FriError> {
     config.check()?;
     let log_n = log_degree + config.log_blowup;
     if codeword.len() != 1 << log_n {
@@ -274,9 +275,13 @@ fn prove_inner(
         .find(|&n| pow_ok(transcript, n, config.pow_bits))
         .unwrap_or_default();
     transcript.absorb(Tag::Nonce, &[Goldilocks::new(pow_nonce)]);
-    let queries = (0..config.num_queries)
-        .map(|_| {
-            let mut p = transcript.challenge_index(log_n);
+    let positions: Vec<usize> = (0..config.num_queries)
+        .map(|_| transcript.challenge_index(log_n))
+        .collect();
+    let queries = positions
+        .iter()
+        .map(|&p0| {
+            let mut p = p0;
             (0..rounds)
                 .map(|r| {
                     let c = p >> k;
@@ -288,12 +293,13 @@ fn prove_inner(
                 .collect::<Result<Vec<_>, FriError>>()
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(FriProof {
+    let proof = FriProof {
         layer_caps: trees.iter().map(|t| t.cap().to_vec()).collect(),
         final_poly,
         pow_nonce,
         queries,
-    })
+    };
+    Ok((proof, positions))
 }
 
 /// Checks `proof` for a codeword of degree below 2^log_degree over `shift·H`, replaying
@@ -336,9 +342,11 @@ pub fn verify(
         return Err(FriError::ProofOfWork(config.pow_bits));
     }
     transcript.absorb(Tag::Nonce, &[Goldilocks::new(proof.pow_nonce)]);
+    let positions: Vec<usize> = (0..config.num_queries)
+        .map(|_| transcript.challenge_index(log_n))
+        .collect();
     let mut out = Vec::with_capacity(config.num_queries);
-    for (q, steps) in proof.queries.iter().enumerate() {
-        let p0 = transcript.challenge_index(log_n);
+    for (q, (steps, &p0)) in proof.queries.iter().zip(&positions).enumerate() {
         if steps.len() != rounds {
             return shape("a query with the wrong number of steps");
         }
@@ -412,7 +420,7 @@ mod tests {
                 .collect();
             let shift = Goldilocks::coset_shift();
             let mut t = Transcript::new(b"fri-test");
-            let proof =
+            let (proof, _) =
                 prove_inner(&cfg, shift, log_degree, codeword, &mut t, &CpuMerkle, false).unwrap();
             let mut t = Transcript::new(b"fri-test");
             assert!(

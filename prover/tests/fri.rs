@@ -58,7 +58,7 @@ fn honest_proofs_verify_and_open_the_codeword() {
         for log_d in [0, 2, 3, 6, 9] {
             let cfg = config(arity, pow);
             let word = codeword(log_d, cfg.log_blowup, shift, u64::from(log_d));
-            let proof = prove(
+            let (proof, positions) = prove(
                 &cfg,
                 shift,
                 log_d,
@@ -70,6 +70,7 @@ fn honest_proofs_verify_and_open_the_codeword() {
             let opened = verify(&cfg, shift, log_d, &proof, &mut transcript())
                 .unwrap_or_else(|e| panic!("arity {arity} 2^{log_d}: {e}"));
             assert_eq!(opened.len(), cfg.num_queries);
+            assert_eq!(opened.iter().map(|o| o.0).collect::<Vec<_>>(), positions);
             for (p, v) in opened {
                 assert_eq!(word[p], v, "the layer-0 value at {p}");
             }
@@ -150,7 +151,7 @@ fn tampering_is_rejected() {
     let cfg = config(1, 6);
     let log_d = 6;
     let word = codeword(log_d, cfg.log_blowup, shift, 9);
-    let proof = prove(&cfg, shift, log_d, word, &mut transcript(), &CpuMerkle).unwrap();
+    let (proof, _) = prove(&cfg, shift, log_d, word, &mut transcript(), &CpuMerkle).unwrap();
     verify(&cfg, shift, log_d, &proof, &mut transcript()).unwrap();
     for (what, bad) in tampered(&proof) {
         assert!(
