@@ -11,6 +11,7 @@
 use carbide_field::merkle::{MerkleError, MerkleHasher, MerkleTree, verify as verify_path};
 use carbide_field::poseidon::Digest;
 use carbide_field::{Field, Goldilocks, GoldilocksExt2, TwoAdicField};
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::transcript::{Tag, Transcript};
@@ -36,7 +37,7 @@ pub struct FriConfig {
 }
 
 /// One layer's answer to one query: the coset holding the position, and its Merkle path.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FriStep {
     /// The `2^arity_bits` values of the coset.
     pub coset: Vec<Ext>,
@@ -45,7 +46,7 @@ pub struct FriStep {
 }
 
 /// A FRI proof.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FriProof {
     /// Each committed layer's Merkle cap, layer 0 first.
     pub layer_caps: Vec<Vec<Digest>>,
@@ -219,6 +220,20 @@ pub fn prove(
 ) -> Result<(FriProof, Vec<usize>), FriError> {
     prove_inner(
         config, shift, log_degree, codeword, transcript, merkle, true,
+    )
+}
+
+/// [`prove`] without its degree check: a cheating prover, for the verifiers' tests.
+pub(crate) fn prove_unchecked(
+    config: &FriConfig,
+    shift: Goldilocks,
+    log_degree: u32,
+    codeword: Vec<Ext>,
+    transcript: &mut Transcript,
+    merkle: &dyn MerkleHasher,
+) -> Result<(FriProof, Vec<usize>), FriError> {
+    prove_inner(
+        config, shift, log_degree, codeword, transcript, merkle, false,
     )
 }
 

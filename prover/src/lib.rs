@@ -7,4 +7,5 @@
 //! dependency, the RV32IM zkVM, the marketplace task adapter.
 
 pub mod fri;
+pub mod stark;
 pub mod transcript;

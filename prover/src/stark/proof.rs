@@ -1,0 +1,78 @@
+//! The proof and its byte format: a magic, a version byte, then bincode with a size limit, so
+//! malformed or hostile bytes give an error (never an allocation of their claimed size).
+
+use bincode::Options;
+use carbide_field::Goldilocks;
+use carbide_field::poseidon::Digest;
+use serde::{Deserialize, Serialize};
+
+use super::air::Ext;
+use crate::fri::FriProof;
+
+/// A row opened at a query position, with its Merkle path.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opening {
+    /// The row.
+    pub values: Vec<Goldilocks>,
+    /// Siblings up to the cap.
+    pub path: Vec<Digest>,
+}
+
+/// A STARK proof of one AIR table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StarkProof {
+    /// log2 of the trace's rows.
+    pub log_rows: u32,
+    /// The trace extension's Merkle cap.
+    pub trace_cap: Vec<Digest>,
+    /// The quotient chunks' Merkle cap.
+    pub quotient_cap: Vec<Digest>,
+    /// Trace columns at ζ.
+    pub local: Vec<Ext>,
+    /// Trace columns at ζ·ω.
+    pub next: Vec<Ext>,
+    /// Quotient chunk columns (two per chunk) at ζ.
+    pub quotient: Vec<Ext>,
+    /// FRI on the DEEP combination.
+    pub fri: FriProof,
+    /// Trace rows at FRI's query positions.
+    pub trace_openings: Vec<Opening>,
+    /// Quotient rows at the same positions.
+    pub quotient_openings: Vec<Opening>,
+}
+
+const MAGIC: &[u8; 7] = b"CBSTARK";
+const VERSION: u8 = 1;
+/// No proof this format describes is larger.
+const MAX_BYTES: u64 = 64 << 20;
+
+fn options() -> impl Options {
+    bincode::DefaultOptions::new()
+        .with_limit(MAX_BYTES)
+        .with_fixint_encoding()
+        .reject_trailing_bytes()
+}
+
+impl StarkProof {
+    /// The proof's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.push(VERSION);
+        // Serializing plain data into a vector cannot fail.
+        out.extend(options().serialize(self).unwrap_or_default());
+        out
+    }
+
+    /// The proof in `bytes`, or why they are not one (wrong magic or version, truncated,
+    /// trailing bytes, a non-canonical field element, a length beyond the limit).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        let body = bytes
+            .strip_prefix(&MAGIC[..])
+            .ok_or("not a carbide STARK proof")?;
+        match body.split_first() {
+            Some((&VERSION, rest)) => options().deserialize(rest).map_err(|e| e.to_string()),
+            Some((v, _)) => Err(format!("proof format version {v}, expected {VERSION}")),
+            None => Err("truncated proof".to_owned()),
+        }
+    }
+}
