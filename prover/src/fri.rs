@@ -98,12 +98,20 @@ impl FriConfig {
         (r as usize, log_degree - r * self.arity_bits)
     }
 
-    fn check(&self) -> Result<(), FriError> {
-        if self.arity_bits == 0 || self.arity_bits > 4 || self.log_blowup == 0 || self.pow_bits > 32
-        {
-            return Err(FriError::Shape(format!("unusable configuration {self:?}")));
+    /// Refuses parameters outside what this implementation supports (and what any sane
+    /// configuration uses), so hostile configurations cannot overflow anything.
+    pub fn check(&self) -> Result<(), FriError> {
+        let ok = (1..=4).contains(&self.arity_bits)
+            && (1..=16).contains(&self.log_blowup)
+            && self.final_log_len <= 16
+            && self.pow_bits <= 32
+            && self.cap_height <= 16
+            && (1..=1024).contains(&self.num_queries);
+        if ok {
+            Ok(())
+        } else {
+            Err(FriError::Shape(format!("unusable configuration {self:?}")))
         }
-        Ok(())
     }
 }
 
@@ -329,7 +337,7 @@ pub fn verify(
 ) -> Result<Vec<(usize, Ext)>, FriError> {
     config.check()?;
     let k = config.arity_bits;
-    let log_n = log_degree + config.log_blowup;
+    let log_n = log_degree.saturating_add(config.log_blowup);
     if log_n as usize > Goldilocks::TWO_ADICITY {
         return Err(FriError::Shape(format!(
             "2^{log_n} points exceed the field"

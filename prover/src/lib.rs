@@ -6,6 +6,7 @@
 //! "Marketplace adapter"): the AIR API, FRI, the STARK prover and a verifier with no backend
 //! dependency, the RV32IM zkVM, the marketplace task adapter.
 
+pub mod cli;
 pub mod fri;
 pub mod stark;
 pub mod transcript;

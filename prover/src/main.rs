@@ -2,6 +2,10 @@
 //!
 //! - `carbide info`: the CUDA devices found (name, architecture, memory), or exactly why there
 //!   are none; exits 1 when there are none.
+//! - `carbide prove --air fib|wide-fib|wide-cubic --log-rows K [-o FILE] [--backend …]`: a
+//!   STARK proof of a built-in AIR (default configuration, 100 conjectured bits), verified
+//!   before it is written; one summary line.
+//! - `carbide verify FILE`: exit 0 for a valid proof, 1 with a one-line reason.
 //! - `carbide bench ntt|msm|field [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS]
 //!   [--filter S] [--json FILE] [--svg FILE]`: on the CPU, carbide raced against its peer
 //!   (plonky2, ark-poly, ark-ec) in one run, interleaved; prints a table of ours, the peer and
@@ -14,6 +18,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   carbide info
+  carbide prove --air fib|wide-fib|wide-cubic --log-rows K [-o FILE] [--backend cpu|cuda|auto]
+  carbide verify FILE
   carbide bench ntt|msm|field [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
 
 fn main() -> ExitCode {
@@ -21,6 +27,8 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("bench") => bench::main(&args[1..]),
         Some("info") => info(),
+        Some("prove") => prove(&args[1..]),
+        Some("verify") => verify(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -32,6 +40,89 @@ fn main() -> ExitCode {
         None => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `carbide prove`: a proof of a built-in AIR, written to a file, with a one-line summary.
+fn prove(args: &[String]) -> ExitCode {
+    use carbide_cuda::{Backend, CudaMerkle, Gpu};
+    use carbide_field::Goldilocks;
+    let (mut air, mut log_rows, mut out, mut backend) = (None, None, None, None);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().cloned();
+        match (flag.as_str(), value) {
+            ("--air", Some(v)) => air = Some(v),
+            ("--log-rows", Some(v)) => log_rows = v.parse::<u32>().ok(),
+            ("-o" | "--output", Some(v)) => out = Some(v),
+            ("--backend", Some(v)) => backend = Some(v),
+            (other, _) => {
+                eprintln!("carbide prove: bad argument {other:?}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let (Some(air), Some(log_rows)) = (air, log_rows) else {
+        eprintln!("carbide prove: --air and --log-rows are required\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let backend = match backend.map_or(Backend::from_env(Backend::Cpu), |b| b.parse()) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("carbide prove: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let ntt = match carbide_cuda::ntt::<Goldilocks>(backend) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("carbide prove: --backend cuda: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let gpu = match backend {
+        Backend::Cpu => None,
+        _ => Gpu::new(0).ok().and_then(|g| CudaMerkle::new(&g).ok()),
+    };
+    let (merkle, name): (&dyn carbide_field::merkle::MerkleHasher, &str) = match &gpu {
+        Some(m) => (m, "cuda"),
+        None => (&carbide_field::merkle::CpuMerkle, "cpu"),
+    };
+    match carbide_prover::cli::prove_file(&air, log_rows, ntt.as_ref(), merkle, name) {
+        Ok((bytes, summary)) => {
+            let path = out.unwrap_or_else(|| format!("{air}-2^{log_rows}.proof"));
+            if let Err(e) = std::fs::write(&path, bytes) {
+                eprintln!("carbide prove: cannot write {path}: {e}");
+                return ExitCode::FAILURE;
+            }
+            println!("{summary}; wrote {path}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("carbide prove: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `carbide verify FILE`: exit 0 for a valid proof, 1 with a one-line reason otherwise.
+fn verify(args: &[String]) -> ExitCode {
+    let [path] = args else {
+        eprintln!("carbide verify: one proof file expected\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = std::fs::read(path)
+        .map_err(|e| format!("cannot read {path}: {e}"))
+        .and_then(|b| carbide_prover::cli::verify_file(&b));
+    match result {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            println!("invalid: {}", e.replace('\n', " "));
+            ExitCode::from(1)
         }
     }
 }

@@ -168,3 +168,26 @@ fn tampered_bytes_are_rejected_without_panics() {
     assert!(StarkProof::from_bytes(b"CBSTARK").is_err());
     assert!(StarkProof::from_bytes(&[]).is_err());
 }
+
+#[test]
+fn hostile_sizes_and_configurations_are_errors() {
+    // Found by the fuzz target: sizes that overflowed before they were checked.
+    let (trace, public) = FibonacciAir::trace(1, 1, 3);
+    let proof = prove_cpu(&FibonacciAir, &quick(), &trace, &public).unwrap();
+    let mut p = proof.clone();
+    p.log_rows = u32::MAX;
+    assert!(verify(&FibonacciAir, &quick(), &public, &p).is_err());
+    for f in [
+        |c: &mut StarkConfig| c.fri.log_blowup = u32::MAX,
+        |c: &mut StarkConfig| c.fri.arity_bits = 40,
+        |c: &mut StarkConfig| c.fri.cap_height = usize::MAX,
+        |c: &mut StarkConfig| c.fri.num_queries = usize::MAX,
+        |c: &mut StarkConfig| c.fri.final_log_len = u32::MAX,
+        |c: &mut StarkConfig| c.fri.pow_bits = 200,
+    ] {
+        let mut config = quick();
+        f(&mut config);
+        assert!(verify(&FibonacciAir, &config, &public, &proof).is_err());
+        assert!(prove_cpu(&FibonacciAir, &config, &trace, &public).is_err());
+    }
+}

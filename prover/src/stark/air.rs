@@ -206,3 +206,65 @@ impl WideCubicAir {
         (t, public)
     }
 }
+
+/// The AIR raced against starky: `width` columns in pairs (a, b) → (b, a·b + a), each pair's
+/// first row public.
+#[derive(Clone, Copy, Debug)]
+pub struct WideFibAir {
+    /// Columns (even).
+    pub width: usize,
+}
+
+impl Air for WideFibAir {
+    fn name(&self) -> &str {
+        "wide-fib"
+    }
+
+    fn width(&self) -> usize {
+        self.width
+    }
+
+    fn num_public_values(&self) -> usize {
+        self.width
+    }
+
+    fn constraint_degree(&self) -> usize {
+        2
+    }
+
+    fn eval(&self, f: &Frame<'_>, public: &[Goldilocks], out: &mut Constraints) {
+        for j in (0..self.width).step_by(2) {
+            let (a, b) = (f.local[j], f.local[j + 1]);
+            out.first_row(a - Ext::from(public[j]));
+            out.first_row(b - Ext::from(public[j + 1]));
+            out.transition(f.next[j] - b);
+            out.transition(f.next[j + 1] - (a * b + a));
+        }
+    }
+}
+
+impl WideFibAir {
+    /// A trace of 2^log_rows rows from pseudo-random first rows, and its public values.
+    pub fn trace(&self, log_rows: u32, seed: u64) -> (Vec<Goldilocks>, Vec<Goldilocks>) {
+        let n = 1usize << log_rows;
+        let mut row: Vec<Goldilocks> = (0..self.width as u64)
+            .map(|j| {
+                Goldilocks::new(
+                    seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                        .wrapping_add(j * 7919),
+                )
+            })
+            .collect();
+        let public = row.clone();
+        let mut t = Vec::with_capacity(self.width * n);
+        for _ in 0..n {
+            t.extend_from_slice(&row);
+            for j in (0..self.width).step_by(2) {
+                let (a, b) = (row[j], row[j + 1]);
+                row[j] = b;
+                row[j + 1] = a * b + a;
+            }
+        }
+        (t, public)
+    }
+}

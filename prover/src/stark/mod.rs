@@ -8,7 +8,7 @@
 mod air;
 mod proof;
 
-pub use air::{Air, Constraints, Ext, FibonacciAir, Frame, WideCubicAir};
+pub use air::{Air, Constraints, Ext, FibonacciAir, Frame, WideCubicAir, WideFibAir};
 pub use proof::{Opening, StarkProof};
 
 use carbide_field::merkle::{MerkleError, MerkleHasher, verify as verify_path};
@@ -273,6 +273,7 @@ fn prove_inner<A: Air + ?Sized>(
             air.num_public_values()
         )));
     }
+    config.fri.check()?;
     if config.security_bits() < config.min_security_bits {
         return Err(ProveError::Config(format!(
             "{} bits, below the minimum {}",
@@ -495,7 +496,7 @@ pub fn verify<A: Air + ?Sized>(
         return shape("public values");
     }
     if log_n == 0
-        || (log_n + log_blowup) as usize > Goldilocks::TWO_ADICITY
+        || log_n.saturating_add(log_blowup) as usize > Goldilocks::TWO_ADICITY
         || (1usize << log_blowup) < d
         || w == 0
     {

@@ -1,0 +1,82 @@
+//! `carbide prove` writes a proof file that `carbide verify` accepts (exit 0); a changed file,
+//! garbage and a missing file are rejected with exit 1 and one line.
+
+use std::process::Command;
+
+fn exe() -> std::path::PathBuf {
+    let built = std::path::PathBuf::from(env!("CARGO_BIN_EXE_carbide"));
+    if built.exists() {
+        return built;
+    }
+    let here = std::env::current_exe().unwrap();
+    here.parent()
+        .and_then(|d| d.parent())
+        .unwrap()
+        .join("carbide")
+}
+
+#[test]
+fn prove_then_verify_and_reject_changes() {
+    let dir = std::env::temp_dir().join(format!("carbide-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("fib.proof");
+    let out = Command::new(exe())
+        .args([
+            "prove",
+            "--air",
+            "fib",
+            "--log-rows",
+            "6",
+            "--backend",
+            "cpu",
+            "-o",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("64 rows") && summary.contains("100 bits"),
+        "{summary}"
+    );
+    let verify = |path: &std::path::Path| {
+        Command::new(exe())
+            .arg("verify")
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let ok = verify(&file);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let bytes = std::fs::read(&file).unwrap();
+    let bad = dir.join("bad.proof");
+    for pos in [10, bytes.len() / 3, bytes.len() / 2, bytes.len() - 5] {
+        let mut b = bytes.clone();
+        b[pos] ^= 0x10;
+        std::fs::write(&bad, &b).unwrap();
+        let r = verify(&bad);
+        assert_eq!(r.status.code(), Some(1), "byte {pos}");
+        let text = String::from_utf8_lossy(&r.stdout);
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.starts_with("invalid"), "{text}");
+    }
+    std::fs::write(&bad, b"garbage").unwrap();
+    assert_eq!(verify(&bad).status.code(), Some(1));
+    assert_eq!(verify(&dir.join("missing.proof")).status.code(), Some(1));
+    let unknown = Command::new(exe())
+        .args(["prove", "--air", "nope", "--log-rows", "4"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
