@@ -9,17 +9,15 @@ use carbide_field::merkle::{CpuMerkle, MerkleHasher};
 use serde::{Deserialize, Serialize};
 
 use crate::fri::FriConfig;
-use crate::stark::{
-    Air, FibonacciAir, StarkConfig, StarkProof, WideCubicAir, WideFibAir, prove, verify,
-};
+use crate::stark::{Air, FibonacciAir, StarkConfig, StarkProof, WideAir, prove, verify};
 
 /// The built-in AIRs: `fib` (2 columns), `wide-fib` (32 columns, starky's comparison AIR),
 /// `wide-cubic` (32 columns, degree 3).
 pub fn builtin(name: &str) -> Option<Box<dyn Air>> {
     match name {
         "fib" => Some(Box::new(FibonacciAir)),
-        "wide-fib" => Some(Box::new(WideFibAir { width: 32 })),
-        "wide-cubic" => Some(Box::new(WideCubicAir { width: 32 })),
+        "wide-fib" => Some(Box::new(WideAir::fib(32))),
+        "wide-cubic" => Some(Box::new(WideAir::cubic(32))),
         _ => None,
     }
 }
@@ -28,8 +26,8 @@ pub fn builtin(name: &str) -> Option<Box<dyn Air>> {
 pub fn builtin_trace(name: &str, log_rows: u32) -> Option<(Vec<Goldilocks>, Vec<Goldilocks>)> {
     match name {
         "fib" => Some(FibonacciAir::trace(0, 1, log_rows)),
-        "wide-fib" => Some(WideFibAir { width: 32 }.trace(log_rows, 1)),
-        "wide-cubic" => Some(WideCubicAir { width: 32 }.trace(log_rows, 1)),
+        "wide-fib" => Some(WideAir::fib(32).trace(log_rows, 1)),
+        "wide-cubic" => Some(WideAir::cubic(32).trace(log_rows, 1)),
         _ => None,
     }
 }

@@ -4,24 +4,12 @@
 
 #![cfg(feature = "bench")]
 
+mod common;
+
 use std::process::Command;
 
-/// The binary cargo built, or (test binaries packed by gpu-pack into `.gpu/tests/`) the one
-/// packed beside them in `.gpu/`.
-fn exe() -> std::path::PathBuf {
-    let built = std::path::PathBuf::from(env!("CARGO_BIN_EXE_carbide"));
-    if built.exists() {
-        return built;
-    }
-    let here = std::env::current_exe().unwrap();
-    here.parent()
-        .and_then(|d| d.parent())
-        .unwrap()
-        .join("carbide")
-}
-
 fn carbide(backend: &str, args: &[&str]) -> std::process::Output {
-    Command::new(exe())
+    Command::new(common::carbide_exe())
         .env("CARBIDE_BACKEND", backend)
         .args(args)
         .output()

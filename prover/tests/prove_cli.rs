@@ -1,26 +1,16 @@
 //! `carbide prove` writes a proof file that `carbide verify` accepts (exit 0); a changed file,
 //! garbage and a missing file are rejected with exit 1 and one line.
 
-use std::process::Command;
+mod common;
 
-fn exe() -> std::path::PathBuf {
-    let built = std::path::PathBuf::from(env!("CARGO_BIN_EXE_carbide"));
-    if built.exists() {
-        return built;
-    }
-    let here = std::env::current_exe().unwrap();
-    here.parent()
-        .and_then(|d| d.parent())
-        .unwrap()
-        .join("carbide")
-}
+use std::process::Command;
 
 #[test]
 fn prove_then_verify_and_reject_changes() {
     let dir = std::env::temp_dir().join(format!("carbide-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("fib.proof");
-    let out = Command::new(exe())
+    let out = Command::new(common::carbide_exe())
         .args([
             "prove",
             "--air",
@@ -45,7 +35,7 @@ fn prove_then_verify_and_reject_changes() {
         "{summary}"
     );
     let verify = |path: &std::path::Path| {
-        Command::new(exe())
+        Command::new(common::carbide_exe())
             .arg("verify")
             .arg(path)
             .output()
@@ -73,7 +63,7 @@ fn prove_then_verify_and_reject_changes() {
     std::fs::write(&bad, b"garbage").unwrap();
     assert_eq!(verify(&bad).status.code(), Some(1));
     assert_eq!(verify(&dir.join("missing.proof")).status.code(), Some(1));
-    let unknown = Command::new(exe())
+    let unknown = Command::new(common::carbide_exe())
         .args(["prove", "--air", "nope", "--log-rows", "4"])
         .output()
         .unwrap();

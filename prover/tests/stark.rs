@@ -8,7 +8,7 @@ use carbide_field::{Field, Goldilocks};
 use carbide_ntt::Radix2Dit;
 use carbide_prover::fri::FriConfig;
 use carbide_prover::stark::{
-    Air, FibonacciAir, ProveError, StarkConfig, StarkProof, VerifyError, WideCubicAir, check_trace,
+    Air, FibonacciAir, ProveError, StarkConfig, StarkProof, VerifyError, WideAir, check_trace,
     prove, verify,
 };
 
@@ -76,7 +76,7 @@ fn the_default_configuration_gives_100_bits() {
 
 #[test]
 fn a_wide_cubic_air_proves_and_verifies() {
-    let air = WideCubicAir { width: 8 };
+    let air = WideAir::cubic(8);
     for log_rows in [2, 4, 6] {
         let (trace, public) = air.trace(log_rows, 5);
         let proof = prove_cpu(&air, &quick(), &trace, &public).unwrap();
@@ -109,7 +109,7 @@ fn invalid_traces_are_refused() {
         prove_cpu(&FibonacciAir, &quick(), &trace, &public[..2]),
         Err(ProveError::Shape(_))
     ));
-    let air = WideCubicAir { width: 4 };
+    let air = WideAir::cubic(4);
     let mut config = quick();
     config.fri.log_blowup = 1; // blowup 2 < degree 3
     let (t, p) = air.trace(3, 1);
@@ -132,7 +132,7 @@ fn a_proof_holds_only_for_its_statement() {
         );
     }
     // Another AIR of the same width and public count.
-    let air = WideCubicAir { width: 2 };
+    let air = WideAir::cubic(2);
     assert!(verify(&air, &quick(), &public[..2], &proof).is_err());
     // Another configuration.
     let mut config = quick();

@@ -145,43 +145,40 @@ impl FibonacciAir {
     }
 }
 
-/// A wide AIR of degree 3: `width` columns in pairs (a, b) → (b, a·b·b + a), each pair's first
-/// row public.
+/// Wide AIRs of `width` columns in pairs, each pair's first row public: degree 2,
+/// (a, b) → (b, a·b + a), the AIR raced against starky ("wide-fib"); degree 3,
+/// (a, b) → (b, a·b² + a) ("wide-cubic").
 #[derive(Clone, Copy, Debug)]
-pub struct WideCubicAir {
+pub struct WideAir {
     /// Columns (even).
     pub width: usize,
+    /// 2 or 3.
+    pub degree: usize,
 }
 
-impl Air for WideCubicAir {
-    fn name(&self) -> &str {
-        "wide-cubic"
+impl WideAir {
+    /// starky's comparison AIR.
+    pub fn fib(width: usize) -> Self {
+        Self { width, degree: 2 }
     }
 
-    fn width(&self) -> usize {
-        self.width
+    /// The degree-3 variant.
+    pub fn cubic(width: usize) -> Self {
+        Self { width, degree: 3 }
     }
 
-    fn num_public_values(&self) -> usize {
-        self.width
-    }
-
-    fn constraint_degree(&self) -> usize {
-        3
-    }
-
-    fn eval(&self, f: &Frame<'_>, public: &[Goldilocks], out: &mut Constraints) {
-        for j in (0..self.width).step_by(2) {
-            let (a, b) = (f.local[j], f.local[j + 1]);
-            out.first_row(a - Ext::from(public[j]));
-            out.first_row(b - Ext::from(public[j + 1]));
-            out.transition(f.next[j] - b);
-            out.transition(f.next[j + 1] - (a * b * b + a));
+    fn step<T: Copy + core::ops::Mul<Output = T> + core::ops::Add<Output = T>>(
+        &self,
+        a: T,
+        b: T,
+    ) -> T {
+        if self.degree >= 3 {
+            a * b * b + a
+        } else {
+            a * b + a
         }
     }
-}
 
-impl WideCubicAir {
     /// A trace of 2^log_rows rows from pseudo-random first rows, and its public values.
     pub fn trace(&self, log_rows: u32, seed: u64) -> (Vec<Goldilocks>, Vec<Goldilocks>) {
         let n = 1usize << log_rows;
@@ -200,24 +197,20 @@ impl WideCubicAir {
             for j in (0..self.width).step_by(2) {
                 let (a, b) = (row[j], row[j + 1]);
                 row[j] = b;
-                row[j + 1] = a * b * b + a;
+                row[j + 1] = self.step(a, b);
             }
         }
         (t, public)
     }
 }
 
-/// The AIR raced against starky: `width` columns in pairs (a, b) → (b, a·b + a), each pair's
-/// first row public.
-#[derive(Clone, Copy, Debug)]
-pub struct WideFibAir {
-    /// Columns (even).
-    pub width: usize,
-}
-
-impl Air for WideFibAir {
+impl Air for WideAir {
     fn name(&self) -> &str {
-        "wide-fib"
+        if self.degree >= 3 {
+            "wide-cubic"
+        } else {
+            "wide-fib"
+        }
     }
 
     fn width(&self) -> usize {
@@ -229,7 +222,7 @@ impl Air for WideFibAir {
     }
 
     fn constraint_degree(&self) -> usize {
-        2
+        self.degree.max(2)
     }
 
     fn eval(&self, f: &Frame<'_>, public: &[Goldilocks], out: &mut Constraints) {
@@ -238,33 +231,7 @@ impl Air for WideFibAir {
             out.first_row(a - Ext::from(public[j]));
             out.first_row(b - Ext::from(public[j + 1]));
             out.transition(f.next[j] - b);
-            out.transition(f.next[j + 1] - (a * b + a));
+            out.transition(f.next[j + 1] - self.step(a, b));
         }
-    }
-}
-
-impl WideFibAir {
-    /// A trace of 2^log_rows rows from pseudo-random first rows, and its public values.
-    pub fn trace(&self, log_rows: u32, seed: u64) -> (Vec<Goldilocks>, Vec<Goldilocks>) {
-        let n = 1usize << log_rows;
-        let mut row: Vec<Goldilocks> = (0..self.width as u64)
-            .map(|j| {
-                Goldilocks::new(
-                    seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                        .wrapping_add(j * 7919),
-                )
-            })
-            .collect();
-        let public = row.clone();
-        let mut t = Vec::with_capacity(self.width * n);
-        for _ in 0..n {
-            t.extend_from_slice(&row);
-            for j in (0..self.width).step_by(2) {
-                let (a, b) = (row[j], row[j + 1]);
-                row[j] = b;
-                row[j + 1] = a * b + a;
-            }
-        }
-        (t, public)
     }
 }

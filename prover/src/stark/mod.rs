@@ -8,7 +8,7 @@
 mod air;
 mod proof;
 
-pub use air::{Air, Constraints, Ext, FibonacciAir, Frame, WideCubicAir, WideFibAir};
+pub use air::{Air, Constraints, Ext, FibonacciAir, Frame, WideAir};
 pub use proof::{Opening, StarkProof};
 
 use carbide_field::merkle::{MerkleError, MerkleHasher, verify as verify_path};
@@ -611,11 +611,11 @@ mod tests {
             min_security_bits: 60,
         };
         let cpu = Radix2Dit::<Goldilocks>::new();
-        for air in [&FibonacciAir as &dyn Air, &WideCubicAir { width: 4 }] {
+        for air in [&FibonacciAir as &dyn Air, &WideAir::cubic(4)] {
             let (mut trace, public) = if air.width() == 2 {
                 FibonacciAir::trace(1, 1, 5)
             } else {
-                WideCubicAir { width: 4 }.trace(5, 3)
+                WideAir::cubic(4).trace(5, 3)
             };
             // One wrong cell, then a proof built as if nothing were wrong.
             trace[air.width() * 9 + 1] += Goldilocks::ONE;
