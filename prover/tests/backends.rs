@@ -1,0 +1,51 @@
+//! The prover on the GPU backends (CudaNtt, CudaMerkle) gives byte-identical proofs to the
+//! CPU's (Radix2Dit, CpuMerkle) for the same input, and they verify. Without a device:
+//! `skipped: no CUDA device`, unless `REQUIRE_GPU=1`.
+
+use carbide_cuda::{CudaMerkle, CudaNtt, Gpu};
+use carbide_field::Goldilocks;
+use carbide_field::merkle::CpuMerkle;
+use carbide_ntt::Radix2Dit;
+use carbide_prover::stark::{FibonacciAir, StarkConfig, WideAir, prove, verify};
+
+#[test]
+fn gpu_and_cpu_proofs_are_byte_identical() {
+    let gpu = match Gpu::new(0) {
+        Ok(g) => g,
+        Err(e) => {
+            assert!(
+                std::env::var("REQUIRE_GPU").map_or(true, |v| v != "1"),
+                "REQUIRE_GPU=1 but {e}"
+            );
+            println!("skipped: no CUDA device ({e})");
+            return;
+        }
+    };
+    let (ntt, merkle) = (
+        CudaNtt::<Goldilocks>::new(&gpu).unwrap(),
+        CudaMerkle::new(&gpu).unwrap(),
+    );
+    let config = StarkConfig::default();
+    let cases = [
+        (
+            Box::new(FibonacciAir) as Box<dyn carbide_prover::stark::Air>,
+            FibonacciAir::trace(0, 1, 10),
+        ),
+        (Box::new(WideAir::fib(32)), WideAir::fib(32).trace(12, 3)),
+        (Box::new(WideAir::cubic(8)), WideAir::cubic(8).trace(11, 4)),
+    ];
+    for (air, (trace, public)) in cases {
+        let on_gpu = prove(air.as_ref(), &config, &trace, &public, &ntt, &merkle).unwrap();
+        let on_cpu = prove(
+            air.as_ref(),
+            &config,
+            &trace,
+            &public,
+            &Radix2Dit::new(),
+            &CpuMerkle,
+        )
+        .unwrap();
+        assert_eq!(on_gpu.to_bytes(), on_cpu.to_bytes(), "{}", air.name());
+        verify(air.as_ref(), &config, &public, &on_gpu).unwrap();
+    }
+}
