@@ -24,8 +24,8 @@
 use rayon::prelude::*;
 use thiserror::Error;
 
-use crate::Goldilocks;
 use crate::poseidon::{Digest, hash_or_noop, two_to_one};
+use crate::{Field, Goldilocks};
 
 /// Why a tree could not be built or a proof does not verify.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -189,13 +189,18 @@ pub trait MerkleHasher: Sync {
     }
 }
 
-/// `two_to_one` of each pair of a level.
+/// Work per parallel task, in digests.
+const TASK: usize = 1 << 10;
+
+/// `two_to_one` of each pair of a level (SIMD lanes within a task, tasks across threads).
 pub fn compress_pairs(level: &[Digest]) -> Vec<Digest> {
+    let mut out = vec![[Goldilocks::ZERO; 4]; level.len() / 2];
     #[cfg(feature = "parallel")]
-    let pairs = level.par_chunks_exact(2);
+    let tasks = out.par_chunks_mut(TASK).zip(level.par_chunks(2 * TASK));
     #[cfg(not(feature = "parallel"))]
-    let pairs = level.chunks_exact(2);
-    pairs.map(|p| two_to_one(p[0], p[1])).collect()
+    let tasks = out.chunks_mut(TASK).zip(level.chunks(2 * TASK));
+    tasks.for_each(|(o, b)| crate::poseidon::compress_pairs(b, o));
+    out
 }
 
 /// The CPU's Merkle hashing (rayon across rows).
@@ -205,10 +210,14 @@ pub struct CpuMerkle;
 impl MerkleHasher for CpuMerkle {
     fn hash_rows(&self, values: &[Goldilocks], width: usize) -> Result<Vec<Digest>, MerkleError> {
         tree_height(values.len(), width, 0)?;
+        let mut out = vec![[Goldilocks::ZERO; 4]; values.len() / width];
         #[cfg(feature = "parallel")]
-        let rows = values.par_chunks_exact(width);
+        let tasks = out
+            .par_chunks_mut(TASK)
+            .zip(values.par_chunks(TASK * width));
         #[cfg(not(feature = "parallel"))]
-        let rows = values.chunks_exact(width);
-        Ok(rows.map(hash_or_noop).collect())
+        let tasks = out.chunks_mut(TASK).zip(values.chunks(TASK * width));
+        tasks.for_each(|(o, rows)| crate::poseidon::hash_rows(rows, width, o));
+        Ok(out)
     }
 }

@@ -13,6 +13,7 @@
 //! assert_ne!(root, a);
 //! ```
 
+use crate::packed::{Kernel, PackedField};
 use crate::{Field, Goldilocks};
 
 /// State width.
@@ -585,4 +586,177 @@ pub fn two_to_one(left: Digest, right: Digest) -> Digest {
     state[DIGEST..2 * DIGEST].copy_from_slice(&right);
     permute(&mut state);
     [state[0], state[1], state[2], state[3]]
+}
+
+/// Lanes of the packed Goldilocks (8): independent states permuted side by side.
+type P = <Goldilocks as Field>::Packing;
+
+#[inline(always)]
+fn pc(x: u64) -> P {
+    P::broadcast(Goldilocks::from_noncanonical_u64(x))
+}
+
+#[inline(always)]
+fn sbox_p(x: P) -> P {
+    let x2 = x * x;
+    let x4 = x2 * x2;
+    x * x2 * x4
+}
+
+#[inline(always)]
+fn mds_p(s: &mut [P; WIDTH]) {
+    let v = *s;
+    for (r, out) in s.iter_mut().enumerate() {
+        let mut acc = v[r] * pc(MDS_DIAG[r]);
+        for (i, &c) in MDS_CIRC.iter().enumerate() {
+            acc = acc + v[(i + r) % WIDTH] * pc(c);
+        }
+        *out = acc;
+    }
+}
+
+#[inline(always)]
+fn full_round_p(s: &mut [P; WIDTH], round: usize) {
+    for (i, x) in s.iter_mut().enumerate() {
+        *x = sbox_p(*x + pc(ROUND_CONSTANTS[WIDTH * round + i]));
+    }
+    mds_p(s);
+}
+
+/// The permutation on `P::WIDTH` states at once (lane j of `s[i]` is element i of state j):
+/// the same rounds as [`permute`] in packed arithmetic.
+#[inline(always)]
+fn permute_p(s: &mut [P; WIDTH]) {
+    for round in 0..HALF_FULL_ROUNDS {
+        full_round_p(s, round);
+    }
+    for (x, &k) in s.iter_mut().zip(&FIRST_CONSTANTS) {
+        *x = *x + pc(k);
+    }
+    let v = *s;
+    let mut next = [pc(0); WIDTH];
+    next[0] = v[0];
+    for (r, row) in INITIAL_MATRIX.iter().enumerate() {
+        for (col, &m) in row.iter().enumerate() {
+            next[col + 1] = next[col + 1] + v[r + 1] * pc(m);
+        }
+    }
+    *s = next;
+    let mds00 = pc(MDS_CIRC[0] + MDS_DIAG[0]);
+    for i in 0..PARTIAL_ROUNDS {
+        s[0] = sbox_p(s[0]) + pc(PARTIAL_CONSTANTS[i]);
+        let s0 = s[0];
+        let mut d = s0 * mds00;
+        for (x, &w) in s[1..].iter().zip(&PARTIAL_W_HATS[i]) {
+            d = d + *x * pc(w);
+        }
+        for (x, &v) in s[1..].iter_mut().zip(&PARTIAL_VS[i]) {
+            *x = *x + s0 * pc(v);
+        }
+        s[0] = d;
+    }
+    for round in HALF_FULL_ROUNDS + PARTIAL_ROUNDS..ROUNDS {
+        full_round_p(s, round);
+    }
+}
+
+/// Digests of `P::WIDTH` rows at once: `rows` holds them back to back, `width` each.
+struct RowDigests<'a> {
+    rows: &'a [Goldilocks],
+    width: usize,
+    out: &'a mut [Digest],
+}
+
+impl Kernel for RowDigests<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let lanes = P::WIDTH;
+        let mut s = [pc(0); WIDTH];
+        for at in (0..self.width).step_by(RATE) {
+            for (i, x) in s.iter_mut().enumerate().take(RATE.min(self.width - at)) {
+                *x = P::from_fn(|l| self.rows[l * self.width + at + i]);
+            }
+            permute_p(&mut s);
+        }
+        let mut lane = vec![Goldilocks::ZERO; lanes];
+        for (k, x) in s.iter().enumerate().take(DIGEST) {
+            x.store(&mut lane);
+            for (l, d) in self.out.iter_mut().enumerate() {
+                d[k] = lane[l];
+            }
+        }
+    }
+}
+
+/// `hash_or_noop` of each row of a row-major matrix (`width` columns), several rows at a
+/// time in SIMD lanes: the Merkle leaves' digests.
+pub fn hash_rows(values: &[Goldilocks], width: usize, out: &mut [Digest]) {
+    let lanes = P::WIDTH;
+    if width <= DIGEST {
+        for (row, d) in values.chunks_exact(width.max(1)).zip(out.iter_mut()) {
+            *d = hash_or_noop(row);
+        }
+        return;
+    }
+    let full = out.len() / lanes * lanes;
+    for (rows, o) in values[..full * width]
+        .chunks_exact(lanes * width)
+        .zip(out[..full].chunks_exact_mut(lanes))
+    {
+        P::vectorized(RowDigests {
+            rows,
+            width,
+            out: o,
+        });
+    }
+    for (row, d) in values[full * width..]
+        .chunks_exact(width)
+        .zip(out[full..].iter_mut())
+    {
+        *d = hash_no_pad(row);
+    }
+}
+
+/// Pairs of digests compressed `P::WIDTH` at a time.
+struct PairDigests<'a> {
+    below: &'a [Digest],
+    out: &'a mut [Digest],
+}
+
+impl Kernel for PairDigests<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let lanes = P::WIDTH;
+        let mut s = [pc(0); WIDTH];
+        for (i, x) in s.iter_mut().enumerate().take(2 * DIGEST) {
+            *x = P::from_fn(|l| self.below[2 * l + i / DIGEST][i % DIGEST]);
+        }
+        permute_p(&mut s);
+        let mut lane = vec![Goldilocks::ZERO; lanes];
+        for (k, x) in s.iter().enumerate().take(DIGEST) {
+            x.store(&mut lane);
+            for (l, d) in self.out.iter_mut().enumerate() {
+                d[k] = lane[l];
+            }
+        }
+    }
+}
+
+/// `out[j] = two_to_one(below[2j], below[2j + 1])`, several pairs at a time in SIMD lanes.
+pub fn compress_pairs(below: &[Digest], out: &mut [Digest]) {
+    let lanes = P::WIDTH;
+    let full = out.len() / lanes * lanes;
+    for (b, o) in below[..2 * full]
+        .chunks_exact(2 * lanes)
+        .zip(out[..full].chunks_exact_mut(lanes))
+    {
+        P::vectorized(PairDigests { below: b, out: o });
+    }
+    for (j, d) in out.iter_mut().enumerate().skip(full) {
+        *d = two_to_one(below[2 * j], below[2 * j + 1]);
+    }
 }

@@ -189,3 +189,45 @@ fn two_to_one_matches_plonky2() {
         assert_eq!(poseidon::two_to_one(a, b), theirs.elements.map(from_p2));
     }
 }
+
+#[test]
+fn lane_parallel_hashing_matches_one_at_a_time() {
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    for (rows, width) in [
+        (1, 9),
+        (7, 5),
+        (8, 8),
+        (13, 9),
+        (16, 16),
+        (21, 17),
+        (40, 33),
+        (9, 3),
+    ] {
+        let values: Vec<Goldilocks> = (0..rows * width)
+            .map(|_| Goldilocks::random(&mut rng))
+            .collect();
+        let mut out = vec![[Goldilocks::ZERO; 4]; rows];
+        poseidon::hash_rows(&values, width, &mut out);
+        for (r, d) in out.iter().enumerate() {
+            assert_eq!(
+                *d,
+                poseidon::hash_or_noop(&values[r * width..(r + 1) * width]),
+                "{rows}×{width} row {r}"
+            );
+        }
+    }
+    for pairs in [1, 7, 8, 9, 24, 31] {
+        let below: Vec<[Goldilocks; 4]> = (0..2 * pairs)
+            .map(|_| core::array::from_fn(|_| Goldilocks::random(&mut rng)))
+            .collect();
+        let mut out = vec![[Goldilocks::ZERO; 4]; pairs];
+        poseidon::compress_pairs(&below, &mut out);
+        for (j, d) in out.iter().enumerate() {
+            assert_eq!(
+                *d,
+                poseidon::two_to_one(below[2 * j], below[2 * j + 1]),
+                "{pairs} pairs, {j}"
+            );
+        }
+    }
+}
