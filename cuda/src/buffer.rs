@@ -107,13 +107,3 @@ impl Gpu {
         })
     }
 }
-
-impl<F> DeviceBuffer<F> {
-    /// The device address of the first word, for kernel arguments. Every use of a buffer is
-    /// on the stream that made it, so no cross-stream event is needed.
-    pub(crate) fn words_ptr(&self, stream: &cudarc::driver::CudaStream) -> u64 {
-        use cudarc::driver::DevicePtr;
-        let (ptr, _same_stream) = self.words.device_ptr(stream);
-        ptr
-    }
-}

@@ -245,10 +245,15 @@ impl Gpu {
         self.stream.clone_dtoh(&out).map_err(driver)
     }
 
-    /// The device address of `s`, as a kernel argument. Buffers are used on the stream that
-    /// made them, or (cudarc's multi-stream tracking) this stream waits for their last write.
-    pub(crate) fn addr<T>(&self, s: &CudaSlice<T>) -> Arg {
+    /// The device address of `s`. Buffers are used on the stream that made them, or
+    /// (cudarc's multi-stream tracking) this stream waits for their last write.
+    pub(crate) fn address<T>(&self, s: &CudaSlice<T>) -> u64 {
         let (ptr, _recorded) = s.device_ptr(&self.stream);
-        Arg::U64(ptr)
+        ptr
+    }
+
+    /// [`Self::address`] as a kernel argument.
+    pub(crate) fn addr<T>(&self, s: &CudaSlice<T>) -> Arg {
+        Arg::U64(self.address(s))
     }
 }

@@ -80,3 +80,19 @@ pub fn run_host_program(exe: &PathBuf, input: String) -> String {
     assert!(out.status.success(), "{}: {:?}", exe.display(), out.status);
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
+
+/// Device 0 for a GPU test, or `None` after printing `skipped: no CUDA device (why)`; with
+/// `REQUIRE_GPU=1` a missing device fails the test instead.
+pub fn gpu_or_skip() -> Option<crate::Gpu> {
+    match crate::Gpu::new(0) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            assert!(
+                std::env::var("REQUIRE_GPU").map_or(true, |v| v != "1"),
+                "REQUIRE_GPU=1 but {e}"
+            );
+            println!("skipped: no CUDA device ({e})");
+            None
+        }
+    }
+}

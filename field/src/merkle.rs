@@ -199,7 +199,7 @@ pub fn compress_pairs(level: &[Digest]) -> Vec<Digest> {
     let tasks = out.par_chunks_mut(TASK).zip(level.par_chunks(2 * TASK));
     #[cfg(not(feature = "parallel"))]
     let tasks = out.chunks_mut(TASK).zip(level.chunks(2 * TASK));
-    tasks.for_each(|(o, b)| crate::poseidon::compress_pairs(b, o));
+    tasks.for_each(|(o, b)| crate::poseidon::compress_pairs_into(b, o));
     out
 }
 
@@ -217,7 +217,7 @@ impl MerkleHasher for CpuMerkle {
             .zip(values.par_chunks(TASK * width));
         #[cfg(not(feature = "parallel"))]
         let tasks = out.chunks_mut(TASK).zip(values.chunks(TASK * width));
-        tasks.for_each(|(o, rows)| crate::poseidon::hash_rows(rows, width, o));
+        tasks.for_each(|(o, rows)| crate::poseidon::hash_rows_into(rows, width, o));
         Ok(out)
     }
 }

@@ -488,45 +488,10 @@ fn partial_round(state: &mut [Goldilocks; WIDTH], round: usize) {
     mds(state);
 }
 
-/// The partial rounds in fast form (see the constants above).
-fn partial_rounds_fast(state: &mut [Goldilocks; WIDTH]) {
-    let c = |x: u64| Goldilocks::from_noncanonical_u64(x);
-    for (x, &k) in state.iter_mut().zip(&FIRST_CONSTANTS) {
-        *x += c(k);
-    }
-    let s = *state;
-    let mut next = [Goldilocks::ZERO; WIDTH];
-    next[0] = s[0];
-    for (r, row) in INITIAL_MATRIX.iter().enumerate() {
-        for (col, &m) in row.iter().enumerate() {
-            next[col + 1] += s[r + 1] * c(m);
-        }
-    }
-    *state = next;
-    let mds00 = c(MDS_CIRC[0] + MDS_DIAG[0]);
-    for i in 0..PARTIAL_ROUNDS {
-        state[0] = sbox(state[0]) + c(PARTIAL_CONSTANTS[i]);
-        let s0 = state[0];
-        let mut d = s0 * mds00;
-        for (x, &w) in state[1..].iter().zip(&PARTIAL_W_HATS[i]) {
-            d += *x * c(w);
-        }
-        for (x, &v) in state[1..].iter_mut().zip(&PARTIAL_VS[i]) {
-            *x += s0 * c(v);
-        }
-        state[0] = d;
-    }
-}
-
-/// The Poseidon permutation (plonky2's `Poseidon::poseidon`).
+/// The Poseidon permutation (plonky2's `Poseidon::poseidon`): the lane code below on one
+/// lane (every field is a packing of width 1).
 pub fn permute(state: &mut [Goldilocks; WIDTH]) {
-    for round in 0..HALF_FULL_ROUNDS {
-        full_round(state, round);
-    }
-    partial_rounds_fast(state);
-    for round in HALF_FULL_ROUNDS + PARTIAL_ROUNDS..ROUNDS {
-        full_round(state, round);
-    }
+    permute_p::<Goldilocks>(state);
 }
 
 /// The same permutation with plain partial rounds (constants, one S-box, the full MDS
@@ -592,19 +557,19 @@ pub fn two_to_one(left: Digest, right: Digest) -> Digest {
 type P = <Goldilocks as Field>::Packing;
 
 #[inline(always)]
-fn pc(x: u64) -> P {
-    P::broadcast(Goldilocks::from_noncanonical_u64(x))
+fn pc<Q: PackedField<Scalar = Goldilocks>>(x: u64) -> Q {
+    Q::broadcast(Goldilocks::from_noncanonical_u64(x))
 }
 
 #[inline(always)]
-fn sbox_p(x: P) -> P {
+fn sbox_p<Q: PackedField<Scalar = Goldilocks>>(x: Q) -> Q {
     let x2 = x * x;
     let x4 = x2 * x2;
     x * x2 * x4
 }
 
 #[inline(always)]
-fn mds_p(s: &mut [P; WIDTH]) {
+fn mds_p<Q: PackedField<Scalar = Goldilocks>>(s: &mut [Q; WIDTH]) {
     let v = *s;
     for (r, out) in s.iter_mut().enumerate() {
         let mut acc = v[r] * pc(MDS_DIAG[r]);
@@ -616,17 +581,17 @@ fn mds_p(s: &mut [P; WIDTH]) {
 }
 
 #[inline(always)]
-fn full_round_p(s: &mut [P; WIDTH], round: usize) {
+fn full_round_p<Q: PackedField<Scalar = Goldilocks>>(s: &mut [Q; WIDTH], round: usize) {
     for (i, x) in s.iter_mut().enumerate() {
         *x = sbox_p(*x + pc(ROUND_CONSTANTS[WIDTH * round + i]));
     }
     mds_p(s);
 }
 
-/// The permutation on `P::WIDTH` states at once (lane j of `s[i]` is element i of state j):
-/// the same rounds as [`permute`] in packed arithmetic.
+/// The permutation on `Q::WIDTH` states at once (lane j of `s[i]` is element i of state j),
+/// with the partial rounds in plonky2's fast form (see the constants above).
 #[inline(always)]
-fn permute_p(s: &mut [P; WIDTH]) {
+fn permute_p<Q: PackedField<Scalar = Goldilocks>>(s: &mut [Q; WIDTH]) {
     for round in 0..HALF_FULL_ROUNDS {
         full_round_p(s, round);
     }
@@ -634,7 +599,7 @@ fn permute_p(s: &mut [P; WIDTH]) {
         *x = *x + pc(k);
     }
     let v = *s;
-    let mut next = [pc(0); WIDTH];
+    let mut next = [pc::<Q>(0); WIDTH];
     next[0] = v[0];
     for (r, row) in INITIAL_MATRIX.iter().enumerate() {
         for (col, &m) in row.iter().enumerate() {
@@ -642,7 +607,7 @@ fn permute_p(s: &mut [P; WIDTH]) {
         }
     }
     *s = next;
-    let mds00 = pc(MDS_CIRC[0] + MDS_DIAG[0]);
+    let mds00 = pc::<Q>(MDS_CIRC[0] + MDS_DIAG[0]);
     for i in 0..PARTIAL_ROUNDS {
         s[0] = sbox_p(s[0]) + pc(PARTIAL_CONSTANTS[i]);
         let s0 = s[0];
@@ -673,7 +638,7 @@ impl Kernel for RowDigests<'_> {
     #[inline(always)]
     fn run(self) {
         let lanes = P::WIDTH;
-        let mut s = [pc(0); WIDTH];
+        let mut s = [pc::<P>(0); WIDTH];
         for at in (0..self.width).step_by(RATE) {
             for (i, x) in s.iter_mut().enumerate().take(RATE.min(self.width - at)) {
                 *x = P::from_fn(|l| self.rows[l * self.width + at + i]);
@@ -691,8 +656,18 @@ impl Kernel for RowDigests<'_> {
 }
 
 /// `hash_or_noop` of each row of a row-major matrix (`width` columns), several rows at a
-/// time in SIMD lanes: the Merkle leaves' digests.
-pub fn hash_rows(values: &[Goldilocks], width: usize, out: &mut [Digest]) {
+/// time in SIMD lanes: the Merkle leaves' digests. `None` unless `values` is whole rows.
+pub fn hash_rows(values: &[Goldilocks], width: usize) -> Option<Vec<Digest>> {
+    if width == 0 || !values.len().is_multiple_of(width) {
+        return None;
+    }
+    let mut out = vec![[Goldilocks::ZERO; DIGEST]; values.len() / width];
+    hash_rows_into(values, width, &mut out);
+    Some(out)
+}
+
+/// [`hash_rows`] into `out`, which has one digest per row of `values` (checked by callers).
+pub(crate) fn hash_rows_into(values: &[Goldilocks], width: usize, out: &mut [Digest]) {
     let lanes = P::WIDTH;
     if width <= DIGEST {
         for (row, d) in values.chunks_exact(width.max(1)).zip(out.iter_mut()) {
@@ -731,7 +706,7 @@ impl Kernel for PairDigests<'_> {
     #[inline(always)]
     fn run(self) {
         let lanes = P::WIDTH;
-        let mut s = [pc(0); WIDTH];
+        let mut s = [pc::<P>(0); WIDTH];
         for (i, x) in s.iter_mut().enumerate().take(2 * DIGEST) {
             *x = P::from_fn(|l| self.below[2 * l + i / DIGEST][i % DIGEST]);
         }
@@ -746,8 +721,19 @@ impl Kernel for PairDigests<'_> {
     }
 }
 
-/// `out[j] = two_to_one(below[2j], below[2j + 1])`, several pairs at a time in SIMD lanes.
-pub fn compress_pairs(below: &[Digest], out: &mut [Digest]) {
+/// `two_to_one` of each pair of digests, several pairs at a time in SIMD lanes. `None` for an
+/// odd count.
+pub fn compress_pairs(below: &[Digest]) -> Option<Vec<Digest>> {
+    if !below.len().is_multiple_of(2) {
+        return None;
+    }
+    let mut out = vec![[Goldilocks::ZERO; DIGEST]; below.len() / 2];
+    compress_pairs_into(below, &mut out);
+    Some(out)
+}
+
+/// `out[j] = two_to_one(below[2j], below[2j + 1])` (`below` twice as long, checked by callers).
+pub(crate) fn compress_pairs_into(below: &[Digest], out: &mut [Digest]) {
     let lanes = P::WIDTH;
     let full = out.len() / lanes * lanes;
     for (b, o) in below[..2 * full]

@@ -2,7 +2,7 @@
 //! CPU's (Radix2Dit, CpuMerkle) for the same input, and they verify. Without a device:
 //! `skipped: no CUDA device`, unless `REQUIRE_GPU=1`.
 
-use carbide_cuda::{CudaMerkle, CudaNtt, Gpu};
+use carbide_cuda::{CudaMerkle, CudaNtt};
 use carbide_field::Goldilocks;
 use carbide_field::merkle::CpuMerkle;
 use carbide_ntt::Radix2Dit;
@@ -10,16 +10,8 @@ use carbide_prover::stark::{FibonacciAir, StarkConfig, WideAir, prove, verify};
 
 #[test]
 fn gpu_and_cpu_proofs_are_byte_identical() {
-    let gpu = match Gpu::new(0) {
-        Ok(g) => g,
-        Err(e) => {
-            assert!(
-                std::env::var("REQUIRE_GPU").map_or(true, |v| v != "1"),
-                "REQUIRE_GPU=1 but {e}"
-            );
-            println!("skipped: no CUDA device ({e})");
-            return;
-        }
+    let Some(gpu) = carbide_cuda::testing::gpu_or_skip() else {
+        return;
     };
     let (ntt, merkle) = (
         CudaNtt::<Goldilocks>::new(&gpu).unwrap(),

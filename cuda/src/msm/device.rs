@@ -10,7 +10,7 @@ use ark_ec::AdditiveGroup;
 use ark_ec::short_weierstrass::{Affine, Projective};
 use ark_ff::Zero;
 use carbide_msm::{Msm, MsmError};
-use cudarc::driver::{CudaSlice, DevicePtr, LaunchConfig};
+use cudarc::driver::{CudaSlice, LaunchConfig};
 use rayon::prelude::*;
 
 use super::curve::GpuCurve;
@@ -52,11 +52,6 @@ pub struct MsmTiming {
     pub device_ms: f64,
     /// Wall milliseconds of the whole call, upload and host combination included.
     pub wall_ms: f64,
-}
-
-fn ptr<T>(s: &CudaSlice<T>, gpu: &Gpu) -> u64 {
-    let (p, _same_stream) = s.device_ptr(gpu.stream());
-    p
 }
 
 fn grid(items: u64, block: u32) -> LaunchConfig {
@@ -296,8 +291,8 @@ impl<P: GpuCurve> CudaMsm<P> {
         let partial = alloc_u64((w * t) as usize * point_words)?;
         let sums = alloc_u64(w as usize * point_words)?;
         let n32 = n as u32;
-        let bases = ptr(&self.bases, g) + (offset * per_base * 2 * P::COORD_WORDS * 8) as u64;
-        let p_scalars = ptr(&scalars, g);
+        let bases = g.address(&self.bases) + (offset * per_base * 2 * P::COORD_WORDS * 8) as u64;
+        let p_scalars = g.address(&scalars);
 
         let a = |x: &CudaSlice<u32>| g.addr(x);
         let args: [Arg; 8] = [

@@ -95,8 +95,7 @@ impl<F: GpuField> CudaNtt<F> {
     fn powers(&self, p: &Powers<F>, count: u64) -> Result<DeviceBuffer<F>, CudaError> {
         let table = Some(self.scale_table(p)?);
         let out = self.gpu.alloc::<F>(count as usize)?;
-        let stream = self.gpu.stream();
-        let (lo, hi, lo_bits) = table_args(&table, stream);
+        let (lo, hi, lo_bits) = table_args(&table, &self.gpu);
         let cfg = LaunchConfig {
             grid_dim: (count.div_ceil(256).clamp(1, 1 << 16) as u32, 1, 1),
             block_dim: (256, 1, 1),
@@ -106,7 +105,7 @@ impl<F: GpuField> CudaNtt<F> {
             lo.into(),
             hi.into(),
             lo_bits.into(),
-            out.words_ptr(stream).into(),
+            self.gpu.address(&out.words).into(),
             count.into(),
         ];
         // SAFETY: `powers_<field>(const u64* lo, const u64* hi, u32 lo_bits, u64* out, u64
@@ -170,7 +169,7 @@ impl<F: GpuField> CudaNtt<F> {
             Buf::B => (pb, sizes[1]),
             Buf::C => (pc, sizes[2]),
         };
-        let tw_ptr = tw.words_ptr(stream);
+        let tw_ptr = self.gpu.address(&tw.words);
         let tw_log = *tw_log;
         for l in launches {
             let (src, src_len) = ptr_of(l.read.buf);
@@ -185,8 +184,8 @@ impl<F: GpuField> CudaNtt<F> {
                 Some(p) => Some(self.scale_table(p)?),
                 None => None,
             };
-            let (in_lo, in_hi, in_bits) = table_args(&pre, stream);
-            let (out_lo, out_hi, out_bits) = table_args(&post, stream);
+            let (in_lo, in_hi, in_bits) = table_args(&pre, &self.gpu);
+            let (out_lo, out_hi, out_bits) = table_args(&post, &self.gpu);
             let inverse = u32::from(l.inverse);
             let (log_n, s0, k, t, width) = (l.log_n, l.pass.s0, l.pass.k, l.pass.t, l.width);
             let (in_rs, in_cs, in_rows, in_bitrev) =
@@ -253,15 +252,12 @@ impl<F: GpuField> CudaNtt<F> {
 
 type Table<F> = (DeviceBuffer<F>, Option<DeviceBuffer<F>>, u32);
 
-fn table_args<F: GpuField>(
-    t: &Option<Table<F>>,
-    stream: &std::sync::Arc<cudarc::driver::CudaStream>,
-) -> (u64, u64, u32) {
+fn table_args<F: GpuField>(t: &Option<Table<F>>, gpu: &Gpu) -> (u64, u64, u32) {
     match t {
         None => (0, 0, 0),
         Some((lo, hi, bits)) => (
-            lo.words_ptr(stream),
-            hi.as_ref().map_or(0, |h| h.words_ptr(stream)),
+            gpu.address(&lo.words),
+            hi.as_ref().map_or(0, |h| gpu.address(&h.words)),
             *bits,
         ),
     }

@@ -165,18 +165,71 @@ fn start_transcript<A: Air + ?Sized>(
     t
 }
 
-/// The quotient's value at x from the folded constraints: first/(n(x − 1)) +
-/// last·ω^(n−1)/(n(x − ω^(n−1))) + (transition·(x − ω^(n−1)) + every)/(x^n − 1).
-fn combine(c: &Constraints, x: Ext, n: u64, w_last: Goldilocks) -> Option<Ext> {
-    let n_f = Ext::from(Goldilocks::new(n));
-    let zh = x.exp_u64(n) - Ext::ONE;
-    let first = (n_f * (x - Ext::ONE)).try_inverse()?;
-    let last = (n_f * (x - Ext::from(w_last))).try_inverse()? * Ext::from(w_last);
-    Some(
-        c.first * first
-            + c.last * last
-            + (c.transition * (x - Ext::from(w_last)) + c.every) * zh.try_inverse()?,
-    )
+/// The factors the folded constraints take at a point x: 1/(n(x − 1)), ω^(n−1)/(n(x −
+/// ω^(n−1))), x − ω^(n−1) and 1/(x^n − 1).
+#[derive(Clone, Copy, Debug)]
+struct Selectors<E> {
+    first: E,
+    last: E,
+    transition: E,
+    zh_inv: E,
+}
+
+impl<E: Field + From<Goldilocks>> Selectors<E> {
+    /// At one point (the verifier's ζ); `None` on the subgroup, where they have no value.
+    fn at(x: E, n: u64, w_last: Goldilocks) -> Option<Self> {
+        let n_f = E::from(Goldilocks::new(n));
+        let w = E::from(w_last);
+        Some(Self {
+            first: (n_f * (x - E::ONE)).try_inverse()?,
+            last: (n_f * (x - w)).try_inverse()? * w,
+            transition: x - w,
+            zh_inv: (x.exp_u64(n) - E::ONE).try_inverse()?,
+        })
+    }
+
+    /// The quotient's value: first·sel₁ + last·sel₂ + (transition·sel₃ + every)/Z_H.
+    fn combine(&self, c: &Constraints) -> Ext
+    where
+        Ext: core::ops::Mul<E, Output = Ext>,
+    {
+        c.first * self.first
+            + c.last * self.last
+            + (c.transition * self.transition + c.every) * self.zh_inv
+    }
+}
+
+/// The selectors at every point of the extension domain `xs` (shift·ω_(nB)^i), from batch
+/// inversions in the base field: Z_H takes only B values there (x^n = shiftⁿ·ω_B^i).
+fn domain_selectors(
+    xs: &[Goldilocks],
+    n: usize,
+    blowup: usize,
+    w_last: Goldilocks,
+) -> Vec<Selectors<Goldilocks>> {
+    let n_f = Goldilocks::new(n as u64);
+    let first = Goldilocks::batch_inverse(
+        &xs.iter()
+            .map(|&x| n_f * (x - Goldilocks::ONE))
+            .collect::<Vec<_>>(),
+    );
+    let last =
+        Goldilocks::batch_inverse(&xs.iter().map(|&x| n_f * (x - w_last)).collect::<Vec<_>>());
+    let zh_inv = Goldilocks::batch_inverse(
+        &xs[..blowup.min(xs.len())]
+            .iter()
+            .map(|&x| x.exp_u64(n as u64) - Goldilocks::ONE)
+            .collect::<Vec<_>>(),
+    );
+    xs.iter()
+        .enumerate()
+        .map(|(i, &x)| Selectors {
+            first: first[i],
+            last: last[i] * w_last,
+            transition: x - w_last,
+            zh_inv: zh_inv[i % blowup],
+        })
+        .collect()
 }
 
 /// `u`, the extension's generator: a quotient chunk is `c0 + c1·u`.
@@ -300,7 +353,13 @@ fn prove_inner<A: Air + ?Sized>(
     let mut t = start_transcript(air, config, log_n, public);
 
     // The trace's extension, committed in bit-reversed row order (FRI's positions).
-    let lde = ntt.coset_lde_batch(trace, w, log_blowup as usize, shift)?;
+    // The coefficients are kept for the openings at ζ; the extension is their coset
+    // transform (what `coset_lde_batch` would do, without a second inverse transform).
+    let mut trace_coeffs = trace.to_vec();
+    ntt.intt_batch(&mut trace_coeffs, w)?;
+    let mut lde = trace_coeffs.clone();
+    lde.resize(big * w, Goldilocks::ZERO);
+    ntt.coset_ntt_batch(&mut lde, w, shift)?;
     let trace_rows = bit_reverse_rows(&lde, w);
     let trace_tree = merkle.commit(&trace_rows, w, cap(log_big))?;
     t.absorb_digests(Tag::Commitment, trace_tree.cap());
@@ -314,27 +373,22 @@ fn prove_inner<A: Air + ?Sized>(
     let xs: Vec<Goldilocks> = std::iter::successors(Some(shift), |x| Some(*x * w_big))
         .take(big)
         .collect();
+    let selectors = domain_selectors(&xs, n, blowup, w_last);
     let quotient: Vec<Ext> = (0..big)
         .into_par_iter()
-        .map(|i| {
-            let row = |r: usize| -> Vec<Ext> {
-                lde[r * w..(r + 1) * w]
-                    .iter()
-                    .map(|&v| Ext::from(v))
-                    .collect()
-            };
-            let (local, next) = (row(i), row((i + blowup) % big));
-            let mut c = Constraints::new(alpha);
-            air.eval(
-                &Frame {
-                    local: &local,
-                    next: &next,
-                },
-                public,
-                &mut c,
-            );
-            combine(&c, Ext::from(xs[i]), n as u64, w_last).unwrap_or(Ext::ZERO)
-        })
+        .map_init(
+            || (vec![Ext::ZERO; w], vec![Ext::ZERO; w]),
+            |(local, next), i| {
+                let j = (i + blowup) % big;
+                for k in 0..w {
+                    local[k] = Ext::from(lde[i * w + k]);
+                    next[k] = Ext::from(lde[j * w + k]);
+                }
+                let mut c = Constraints::new(alpha);
+                air.eval(&Frame { local, next }, public, &mut c);
+                selectors[i].combine(&c)
+            },
+        )
         .collect();
     // Its coefficients, split into d chunks of degree below n.
     let mut q: Vec<Goldilocks> = quotient.iter().flat_map(|v| v.0).collect();
@@ -358,18 +412,8 @@ fn prove_inner<A: Air + ?Sized>(
 
     // Openings at ζ and ζ·ω.
     let zeta = t.challenge_ext();
-    let mut trace_coeffs = trace.to_vec();
-    ntt.intt_batch(&mut trace_coeffs, w)?;
     let column = |m: &[Goldilocks], width: usize, k: usize, x: Ext| {
-        horner(
-            m.iter()
-                .skip(k)
-                .step_by(width)
-                .copied()
-                .collect::<Vec<_>>()
-                .into_iter(),
-            x,
-        )
+        horner(m.iter().skip(k).step_by(width).copied(), x)
     };
     let zeta_next = zeta * Ext::from(w_n);
     let local: Vec<Ext> = (0..w).map(|k| column(&trace_coeffs, w, k, zeta)).collect();
@@ -539,7 +583,9 @@ pub fn verify<A: Air + ?Sized>(
         public,
         &mut c,
     );
-    let lhs = combine(&c, zeta, n, w_last).ok_or(VerifyError::OutOfDomain)?;
+    let lhs = Selectors::at(zeta, n, w_last)
+        .ok_or(VerifyError::OutOfDomain)?
+        .combine(&c);
     let zeta_n = zeta.exp_u64(n);
     let rhs = (0..d).rev().fold(Ext::ZERO, |acc, j| {
         acc * zeta_n + proof.quotient[2 * j] + proof.quotient[2 * j + 1] * u()
