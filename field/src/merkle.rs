@@ -7,6 +7,11 @@
 //! [`MerkleHasher`] is the capability (the CPU's [`CpuMerkle`] here; the GPU's in
 //! carbide-cuda); [`verify`] needs no backend.
 //!
+//! The other hash, [`MerkleHash::Blake3`] ([`Blake3Merkle`]), is for proofs no circuit will
+//! verify: a leaf is BLAKE3 of `0x00 ‖ the row's canonical little-endian words`, a node BLAKE3
+//! of `0x01 ‖ left ‖ right` (the prefixes keep leaves and nodes apart), and a 32-byte hash is a
+//! digest of four elements (each little-endian word reduced mod p).
+//!
 //! ```
 //! use carbide_field::merkle::{CpuMerkle, MerkleHasher, verify};
 //! use carbide_field::Goldilocks;
@@ -115,8 +120,80 @@ impl MerkleTree {
     }
 }
 
-/// Whether `row` is leaf `index` of the tree committed to by `cap`, by the path `siblings`.
+/// The hash a tree is built with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum MerkleHash {
+    /// plonky2's Poseidon (recursion-friendly; the default).
+    #[default]
+    Poseidon,
+    /// BLAKE3 (fast on CPUs; for proofs no circuit verifies).
+    Blake3,
+}
+
+impl MerkleHash {
+    /// The leaf digest of `row`.
+    pub fn leaf(self, row: &[Goldilocks]) -> Digest {
+        match self {
+            Self::Poseidon => hash_or_noop(row),
+            Self::Blake3 => {
+                let mut h = blake3::Hasher::new();
+                h.update(&[0]);
+                for x in row {
+                    h.update(&x.as_canonical_u64().to_le_bytes());
+                }
+                digest_of(h.finalize().as_bytes())
+            }
+        }
+    }
+
+    /// The node over `left` and `right`.
+    pub fn node(self, left: Digest, right: Digest) -> Digest {
+        match self {
+            Self::Poseidon => two_to_one(left, right),
+            Self::Blake3 => {
+                let mut bytes = [0u8; 65];
+                bytes[0] = 1;
+                for (i, x) in left.iter().chain(&right).enumerate() {
+                    bytes[1 + 8 * i..9 + 8 * i]
+                        .copy_from_slice(&x.as_canonical_u64().to_le_bytes());
+                }
+                digest_of(blake3::hash(&bytes).as_bytes())
+            }
+        }
+    }
+
+    /// A short name (`poseidon`, `blake3`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Poseidon => "poseidon",
+            Self::Blake3 => "blake3",
+        }
+    }
+}
+
+/// Four elements from 32 bytes.
+fn digest_of(bytes: &[u8; 32]) -> Digest {
+    core::array::from_fn(|i| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[8 * i..8 * i + 8]);
+        Goldilocks::from_noncanonical_u64(u64::from_le_bytes(w))
+    })
+}
+
+/// Whether `row` is leaf `index` of the Poseidon tree committed to by `cap`, by the path
+/// `siblings`.
 pub fn verify(
+    cap: &[Digest],
+    index: usize,
+    row: &[Goldilocks],
+    siblings: &[Digest],
+) -> Result<(), MerkleError> {
+    verify_with(MerkleHash::Poseidon, cap, index, row, siblings)
+}
+
+/// [`verify`] for a tree built with `hash`.
+pub fn verify_with(
+    hash: MerkleHash,
     cap: &[Digest],
     index: usize,
     row: &[Goldilocks],
@@ -136,13 +213,13 @@ pub fn verify(
     if index >= leaves {
         return Err(MerkleError::Index { index, leaves });
     }
-    let mut digest = hash_or_noop(row);
+    let mut digest = hash.leaf(row);
     let mut i = index;
     for s in siblings {
         digest = if i & 1 == 0 {
-            two_to_one(digest, *s)
+            hash.node(digest, *s)
         } else {
-            two_to_one(*s, digest)
+            hash.node(*s, digest)
         };
         i >>= 1;
     }
@@ -172,6 +249,16 @@ pub trait MerkleHasher: Sync {
     /// `hash_or_noop` of every row of a row-major matrix of `width` columns.
     fn hash_rows(&self, values: &[Goldilocks], width: usize) -> Result<Vec<Digest>, MerkleError>;
 
+    /// The hash this backend builds trees with (what [`verify_with`] must be given).
+    fn hash(&self) -> MerkleHash {
+        MerkleHash::Poseidon
+    }
+
+    /// The level above `below` (pairs hashed into nodes).
+    fn compress_level(&self, below: &[Digest]) -> Vec<Digest> {
+        compress_pairs(below)
+    }
+
     /// The tree over the rows, up to a cap of `2^cap_height` digests.
     fn commit(
         &self,
@@ -183,7 +270,7 @@ pub trait MerkleHasher: Sync {
         let mut levels = vec![self.hash_rows(values, width)?];
         for _ in cap_height..height {
             let below = levels.last().map_or(&[][..], Vec::as_slice);
-            levels.push(compress_pairs(below));
+            levels.push(self.compress_level(below));
         }
         Ok(MerkleTree { levels })
     }
@@ -219,5 +306,32 @@ impl MerkleHasher for CpuMerkle {
         let tasks = out.chunks_mut(TASK).zip(values.chunks(TASK * width));
         tasks.for_each(|(o, rows)| crate::poseidon::hash_rows_into(rows, width, o));
         Ok(out)
+    }
+}
+
+/// Trees hashed with BLAKE3 on the CPU (rayon across rows and nodes).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Blake3Merkle;
+
+impl MerkleHasher for Blake3Merkle {
+    fn hash_rows(&self, values: &[Goldilocks], width: usize) -> Result<Vec<Digest>, MerkleError> {
+        tree_height(values.len(), width, 0)?;
+        #[cfg(feature = "parallel")]
+        let rows = values.par_chunks(width);
+        #[cfg(not(feature = "parallel"))]
+        let rows = values.chunks(width);
+        Ok(rows.map(|r| MerkleHash::Blake3.leaf(r)).collect())
+    }
+
+    fn hash(&self) -> MerkleHash {
+        MerkleHash::Blake3
+    }
+
+    fn compress_level(&self, below: &[Digest]) -> Vec<Digest> {
+        #[cfg(feature = "parallel")]
+        let pairs = below.par_chunks_exact(2);
+        #[cfg(not(feature = "parallel"))]
+        let pairs = below.chunks_exact(2);
+        pairs.map(|p| MerkleHash::Blake3.node(p[0], p[1])).collect()
     }
 }

@@ -13,6 +13,7 @@
 //! assert_ne!(root, a);
 //! ```
 
+use crate::goldilocks::SmallMds;
 use crate::packed::{Kernel, PackedField};
 use crate::{Field, Goldilocks};
 
@@ -557,31 +558,37 @@ pub fn two_to_one(left: Digest, right: Digest) -> Digest {
 type P = <Goldilocks as Field>::Packing;
 
 #[inline(always)]
-fn pc<Q: PackedField<Scalar = Goldilocks>>(x: u64) -> Q {
+fn pc<Q: Lane>(x: u64) -> Q {
     Q::broadcast(Goldilocks::from_noncanonical_u64(x))
 }
 
 #[inline(always)]
-fn sbox_p<Q: PackedField<Scalar = Goldilocks>>(x: Q) -> Q {
+fn sbox_p<Q: Lane>(x: Q) -> Q {
     let x2 = x * x;
     let x4 = x2 * x2;
     x * x2 * x4
 }
 
 #[inline(always)]
-fn mds_p<Q: PackedField<Scalar = Goldilocks>>(s: &mut [Q; WIDTH]) {
-    let v = *s;
-    for (r, out) in s.iter_mut().enumerate() {
-        let mut acc = v[r] * pc(MDS_DIAG[r]);
-        for (i, &c) in MDS_CIRC.iter().enumerate() {
-            acc = acc + v[(i + r) % WIDTH] * pc(c);
-        }
-        *out = acc;
-    }
+fn mds_p<Q: Lane>(s: &mut [Q; WIDTH]) {
+    *s = Q::small_mds(s, &MDS_CIRC, &MDS_DIAG);
 }
 
+// The lane MDS layer sums 13 products of 32-bit halves with the entries in 64 bits.
+const _: () = {
+    let mut i = 0;
+    while i < WIDTH {
+        assert!(MDS_CIRC[i] < 64 && MDS_DIAG[i] < 64);
+        i += 1;
+    }
+};
+
+/// What the lane code runs on: one Goldilocks element, or eight in SIMD lanes.
+trait Lane: PackedField<Scalar = Goldilocks> + SmallMds {}
+impl<Q: PackedField<Scalar = Goldilocks> + SmallMds> Lane for Q {}
+
 #[inline(always)]
-fn full_round_p<Q: PackedField<Scalar = Goldilocks>>(s: &mut [Q; WIDTH], round: usize) {
+fn full_round_p<Q: Lane>(s: &mut [Q; WIDTH], round: usize) {
     for (i, x) in s.iter_mut().enumerate() {
         *x = sbox_p(*x + pc(ROUND_CONSTANTS[WIDTH * round + i]));
     }
@@ -591,7 +598,7 @@ fn full_round_p<Q: PackedField<Scalar = Goldilocks>>(s: &mut [Q; WIDTH], round: 
 /// The permutation on `Q::WIDTH` states at once (lane j of `s[i]` is element i of state j),
 /// with the partial rounds in plonky2's fast form (see the constants above).
 #[inline(always)]
-fn permute_p<Q: PackedField<Scalar = Goldilocks>>(s: &mut [Q; WIDTH]) {
+fn permute_p<Q: Lane>(s: &mut [Q; WIDTH]) {
     for round in 0..HALF_FULL_ROUNDS {
         full_round_p(s, round);
     }
@@ -691,6 +698,40 @@ pub(crate) fn hash_rows_into(values: &[Goldilocks], width: usize, out: &mut [Dig
         .zip(out[full..].iter_mut())
     {
         *d = hash_no_pad(row);
+    }
+}
+
+/// States permuted `P::WIDTH` at a time.
+struct States<'a> {
+    states: &'a mut [[Goldilocks; WIDTH]],
+}
+
+impl Kernel for States<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let mut s: [P; WIDTH] = core::array::from_fn(|i| P::from_fn(|l| self.states[l][i]));
+        permute_p(&mut s);
+        let mut lane = vec![Goldilocks::ZERO; P::WIDTH];
+        for (i, x) in s.iter().enumerate() {
+            x.store(&mut lane);
+            for (st, &v) in self.states.iter_mut().zip(&lane) {
+                st[i] = v;
+            }
+        }
+    }
+}
+
+/// [`permute`] on each state, several at a time in SIMD lanes (the same results).
+pub fn permute_many(states: &mut [[Goldilocks; WIDTH]]) {
+    let full = states.len() / P::WIDTH * P::WIDTH;
+    let (packed, rest) = states.split_at_mut(full);
+    for chunk in packed.chunks_exact_mut(P::WIDTH) {
+        P::vectorized(States { states: chunk });
+    }
+    for st in rest {
+        permute(st);
     }
 }
 

@@ -107,3 +107,53 @@ fn bad_shapes_are_errors() {
     assert!(verify(&[], 0, &v[..2], &path).is_err());
     assert!(verify(tree.cap(), 0, &v[..2], &vec![path[0]; 70]).is_err());
 }
+
+/// BLAKE3 trees against a reference written from the format's definition with the blake3
+/// crate directly: leaves `0x00 ‖ row`, nodes `0x01 ‖ left ‖ right`, digests as four words
+/// reduced mod p.
+#[test]
+fn blake3_trees_match_their_definition() {
+    use carbide_field::merkle::{Blake3Merkle, MerkleHash, verify_with};
+    fn digest(bytes: &[u8]) -> [Goldilocks; 4] {
+        let h = blake3::hash(bytes);
+        core::array::from_fn(|i| {
+            let w = u64::from_le_bytes(h.as_bytes()[8 * i..8 * i + 8].try_into().unwrap());
+            Goldilocks::new(w)
+        })
+    }
+    fn words(d: &[Goldilocks]) -> Vec<u8> {
+        d.iter()
+            .flat_map(|x| x.as_canonical_u64().to_le_bytes())
+            .collect()
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    for (log_rows, width, cap_height) in [(0, 1, 0), (3, 2, 1), (5, 9, 2), (6, 4, 6)] {
+        let m: Vec<Goldilocks> = (0..(1 << log_rows) * width)
+            .map(|_| Goldilocks::random(&mut rng))
+            .collect();
+        let mut level: Vec<[Goldilocks; 4]> = m
+            .chunks(width)
+            .map(|r| digest(&[&[0u8][..], &words(r)].concat()))
+            .collect();
+        for _ in cap_height..log_rows {
+            level = level
+                .chunks(2)
+                .map(|p| digest(&[&[1u8][..], &words(&p[0]), &words(&p[1])].concat()))
+                .collect();
+        }
+        let tree = Blake3Merkle.commit(&m, width, cap_height).unwrap();
+        assert_eq!(tree.cap(), &level[..], "2^{log_rows} × {width}");
+        for i in [0, (1 << log_rows) - 1, (1 << log_rows) / 3] {
+            let row = &m[i * width..(i + 1) * width];
+            let path = tree.open(i).unwrap();
+            verify_with(MerkleHash::Blake3, tree.cap(), i, row, &path).unwrap();
+            // Not a Poseidon tree.
+            if width > 4 || !path.is_empty() {
+                assert!(verify(tree.cap(), i, row, &path).is_err());
+            }
+            let mut bad = row.to_vec();
+            bad[0] += Goldilocks::ONE;
+            assert!(verify_with(MerkleHash::Blake3, tree.cap(), i, &bad, &path).is_err());
+        }
+    }
+}

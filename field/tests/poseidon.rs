@@ -237,3 +237,20 @@ fn lane_parallel_hashing_matches_one_at_a_time() {
         }
     }
 }
+
+#[test]
+fn batched_permutations_match_one_at_a_time() {
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    for count in [0, 1, 7, 8, 9, 16, 21] {
+        let mut states: Vec<[Goldilocks; WIDTH]> =
+            (0..count).map(|_| random_state(&mut rng)).collect();
+        if count > 2 {
+            states[1] = [Goldilocks::NEG_ONE; WIDTH];
+            states[2] = [Goldilocks::ZERO; WIDTH];
+        }
+        let mut one = states.clone();
+        one.iter_mut().for_each(poseidon::permute);
+        poseidon::permute_many(&mut states);
+        assert_eq!(states, one, "{count} states");
+    }
+}

@@ -5,29 +5,46 @@ use std::time::Instant;
 
 use bincode::Options;
 use carbide_field::Goldilocks;
-use carbide_field::merkle::{CpuMerkle, MerkleHasher};
+use carbide_field::merkle::{Blake3Merkle, CpuMerkle, MerkleHash, MerkleHasher};
 use serde::{Deserialize, Serialize};
 
 use crate::fri::FriConfig;
-use crate::stark::{Air, FibonacciAir, StarkConfig, StarkProof, WideAir, prove, verify};
+use crate::stark::{
+    Air, ByteRangeAir, BytesAir, FibonacciAir, Stage, StarkConfig, StarkProof, Table, WideAir,
+    prove_tables_with, verify_tables,
+};
 
-/// The built-in AIRs: `fib` (2 columns), `wide-fib` (32 columns, starky's comparison AIR),
-/// `wide-cubic` (32 columns, degree 3).
-pub fn builtin(name: &str) -> Option<Box<dyn Air>> {
+/// The built-in statements: `fib` (2 columns), `wide-fib` (32 columns, starky's comparison
+/// AIR), `wide-cubic` (32 columns, degree 3), `bytes` (two tables: pairs of bytes and the
+/// byte-range table with a preprocessed column, linked by a logUp lookup).
+pub const BUILTIN: &[&str] = &["fib", "wide-fib", "wide-cubic", "bytes"];
+
+/// The AIRs of the built-in statement `name`, one per table.
+pub fn builtin(name: &str) -> Option<Vec<Box<dyn Air>>> {
     match name {
-        "fib" => Some(Box::new(FibonacciAir)),
-        "wide-fib" => Some(Box::new(WideAir::fib(32))),
-        "wide-cubic" => Some(Box::new(WideAir::cubic(32))),
+        "fib" => Some(vec![Box::new(FibonacciAir)]),
+        "wide-fib" => Some(vec![Box::new(WideAir::fib(32))]),
+        "wide-cubic" => Some(vec![Box::new(WideAir::cubic(32))]),
+        "bytes" => Some(vec![Box::new(BytesAir), Box::new(ByteRangeAir)]),
         _ => None,
     }
 }
 
-/// A trace of the built-in AIR `name` with 2^log_rows rows, and its public values.
-pub fn builtin_trace(name: &str, log_rows: u32) -> Option<(Vec<Goldilocks>, Vec<Goldilocks>)> {
+/// Traces and public values of the built-in statement `name` (2^log_rows rows in its first
+/// table), one per table.
+pub fn builtin_trace(name: &str, log_rows: u32) -> Option<Vec<(Vec<Goldilocks>, Vec<Goldilocks>)>> {
     match name {
-        "fib" => Some(FibonacciAir::trace(0, 1, log_rows)),
-        "wide-fib" => Some(WideAir::fib(32).trace(log_rows, 1)),
-        "wide-cubic" => Some(WideAir::cubic(32).trace(log_rows, 1)),
+        "fib" => Some(vec![FibonacciAir::trace(0, 1, log_rows)]),
+        "wide-fib" => Some(vec![WideAir::fib(32).trace(log_rows, 1)]),
+        "wide-cubic" => Some(vec![WideAir::cubic(32).trace(log_rows, 1)]),
+        "bytes" => {
+            let xs: Vec<u64> = (0..1u64 << log_rows)
+                .map(|i| (i * 37 + i / 3) % 256)
+                .collect();
+            let bytes = BytesAir::trace(&xs);
+            let range = ByteRangeAir::trace(&bytes);
+            Some(vec![(bytes, Vec::new()), (range, Vec::new())])
+        }
         _ => None,
     }
 }
@@ -36,13 +53,15 @@ pub fn builtin_trace(name: &str, log_rows: u32) -> Option<(Vec<Goldilocks>, Vec<
 #[derive(Serialize, Deserialize, Debug)]
 struct ProofFile {
     air: String,
-    public: Vec<Goldilocks>,
-    fri: [u64; 6],
+    public: Vec<Vec<Goldilocks>>,
+    /// log_blowup, arity_bits, final_log_len, num_queries, pow_bits, cap_height, hash
+    /// (0 Poseidon, 1 BLAKE3).
+    fri: [u64; 7],
     min_security_bits: u32,
     proof: Vec<u8>,
 }
 
-const MAGIC: &[u8; 8] = b"CBPROOF1";
+const MAGIC: &[u8; 8] = b"CBPROOF2";
 
 fn options() -> impl Options {
     bincode::DefaultOptions::new()
@@ -54,6 +73,11 @@ fn options() -> impl Options {
 fn config_of(f: &ProofFile) -> Result<StarkConfig, String> {
     let small =
         |v: u64| u32::try_from(v).map_err(|_| format!("configuration value {v} out of range"));
+    let hash = match f.fri[6] {
+        0 => MerkleHash::Poseidon,
+        1 => MerkleHash::Blake3,
+        h => return Err(format!("unknown hash {h}")),
+    };
     let config = StarkConfig {
         fri: FriConfig {
             log_blowup: small(f.fri[0])?,
@@ -62,6 +86,7 @@ fn config_of(f: &ProofFile) -> Result<StarkConfig, String> {
             num_queries: small(f.fri[3])? as usize,
             pow_bits: small(f.fri[4])?,
             cap_height: small(f.fri[5])? as usize,
+            hash,
         },
         // Whatever the file says, nothing below the default minimum is accepted.
         min_security_bits: f
@@ -72,33 +97,55 @@ fn config_of(f: &ProofFile) -> Result<StarkConfig, String> {
     Ok(config)
 }
 
-/// Proves the built-in AIR `air` at 2^log_rows rows with the default configuration on the
-/// CPU (`merkle` for the commitments); returns the file's bytes and a one-line summary.
+/// The default configuration with the given hash.
+pub fn config_with(hash: MerkleHash) -> StarkConfig {
+    let mut c = StarkConfig::default();
+    c.fri.hash = hash;
+    c
+}
+
+/// Proves the built-in statement `air_name` at 2^log_rows rows with `config` on the given
+/// backends (`merkle` must hash as the configuration says), calling `progress` at each
+/// stage; checks the proof, then returns the file's bytes and a one-line summary.
 pub fn prove_file(
     air_name: &str,
     log_rows: u32,
+    config: &StarkConfig,
     ntt: &dyn carbide_ntt::Ntt<Goldilocks>,
     merkle: &dyn MerkleHasher,
     backend: &str,
+    progress: &mut dyn FnMut(Stage),
 ) -> Result<(Vec<u8>, String), String> {
-    let air = builtin(air_name)
-        .ok_or_else(|| format!("unknown AIR {air_name:?} (fib, wide-fib, wide-cubic)"))?;
+    let airs = builtin(air_name)
+        .ok_or_else(|| format!("unknown AIR {air_name:?} ({})", BUILTIN.join(", ")))?;
     if !(1..=24).contains(&log_rows) {
         return Err(format!("--log-rows {log_rows}: 1..=24"));
     }
-    let (trace, public) = builtin_trace(air_name, log_rows).ok_or("no trace")?;
-    let config = StarkConfig::default();
+    let traces = builtin_trace(air_name, log_rows).ok_or("no trace")?;
+    let tables: Vec<Table<'_>> = airs
+        .iter()
+        .zip(&traces)
+        .map(|(a, (trace, public))| Table {
+            air: a.as_ref(),
+            trace,
+            public,
+        })
+        .collect();
     let start = Instant::now();
     let proof =
-        prove(air.as_ref(), &config, &trace, &public, ntt, merkle).map_err(|e| e.to_string())?;
+        prove_tables_with(&tables, config, ntt, merkle, progress).map_err(|e| e.to_string())?;
     let secs = start.elapsed().as_secs_f64();
     // Proofs are checked before they leave.
-    verify(air.as_ref(), &config, &public, &proof)
-        .map_err(|e| format!("self-check failed: {e}"))?;
+    let statement: Vec<(&dyn Air, &[Goldilocks])> = airs
+        .iter()
+        .zip(&traces)
+        .map(|(a, (_, p))| (a.as_ref(), p.as_slice()))
+        .collect();
+    verify_tables(&statement, config, &proof).map_err(|e| format!("self-check failed: {e}"))?;
     let f = &config.fri;
     let file = ProofFile {
         air: air_name.to_owned(),
-        public,
+        public: traces.iter().map(|(_, p)| p.clone()).collect(),
         fri: [
             u64::from(f.log_blowup),
             u64::from(f.arity_bits),
@@ -106,18 +153,25 @@ pub fn prove_file(
             f.num_queries as u64,
             u64::from(f.pow_bits),
             f.cap_height as u64,
+            f.hash as u64,
         ],
         min_security_bits: config.min_security_bits,
         proof: proof.to_bytes(),
     };
     let mut bytes = MAGIC.to_vec();
     bytes.extend(options().serialize(&file).map_err(|e| e.to_string())?);
+    let columns: usize = airs.iter().map(|a| a.width()).sum();
     let summary = format!(
-        "proved {air_name}: {} rows × {} columns in {secs:.3} s, proof {} bytes, {} bits of conjectured security, backend {backend}",
+        "proved {air_name}: {} rows × {columns} columns{} in {secs:.3} s, proof {} bytes, {} bits of conjectured security, {} hash, backend {backend}",
         1u64 << log_rows,
-        air.width(),
+        if airs.len() > 1 {
+            format!(" ({} tables)", airs.len())
+        } else {
+            String::new()
+        },
         file.proof.len(),
-        config.security_bits()
+        config.security_bits(),
+        f.hash.name()
     );
     Ok((bytes, summary))
 }
@@ -126,24 +180,43 @@ pub fn prove_file(
 pub fn verify_file(bytes: &[u8]) -> Result<String, String> {
     let body = bytes
         .strip_prefix(&MAGIC[..])
-        .ok_or("not a carbide proof file")?;
+        .ok_or("not a carbide proof file (or an older format)")?;
     let file: ProofFile = options()
         .deserialize(body)
         .map_err(|e| format!("malformed proof file: {e}"))?;
-    let air = builtin(&file.air).ok_or_else(|| format!("unknown AIR {:?}", file.air))?;
+    let airs = builtin(&file.air).ok_or_else(|| format!("unknown AIR {:?}", file.air))?;
+    if file.public.len() != airs.len() {
+        return Err(format!(
+            "{} tables of public values for {}",
+            file.public.len(),
+            file.air
+        ));
+    }
     let proof = StarkProof::from_bytes(&file.proof).map_err(|e| format!("malformed proof: {e}"))?;
     let config = config_of(&file)?;
-    verify(air.as_ref(), &config, &file.public, &proof).map_err(|e| e.to_string())?;
+    let statement: Vec<(&dyn Air, &[Goldilocks])> = airs
+        .iter()
+        .zip(&file.public)
+        .map(|(a, p)| (a.as_ref(), p.as_slice()))
+        .collect();
+    verify_tables(&statement, &config, &proof).map_err(|e| e.to_string())?;
     Ok(format!(
-        "valid: {} with {} public values, {} rows, {} bits of conjectured security",
+        "valid: {} with {} public values, {} rows, {} bits of conjectured security, {} hash",
         file.air,
-        file.public.len(),
-        1u64 << proof.log_rows,
-        config.security_bits()
+        file.public.iter().map(Vec::len).sum::<usize>(),
+        proof
+            .tables
+            .first()
+            .map_or(0, |t| 1u64 << t.log_rows.min(63)),
+        config.security_bits(),
+        config.fri.hash.name()
     ))
 }
 
-/// The CPU's Merkle hasher, for callers without a GPU.
-pub fn cpu_merkle() -> CpuMerkle {
-    CpuMerkle
+/// The CPU's Merkle hasher for a hash, for callers without a GPU.
+pub fn cpu_merkle(hash: MerkleHash) -> Box<dyn MerkleHasher> {
+    match hash {
+        MerkleHash::Poseidon => Box::new(CpuMerkle),
+        MerkleHash::Blake3 => Box::new(Blake3Merkle),
+    }
 }

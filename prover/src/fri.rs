@@ -8,7 +8,7 @@
 //! position, for the caller (the STARK verifier) to check against the values it computes
 //! from the trace openings.
 
-use carbide_field::merkle::{MerkleError, MerkleHasher, MerkleTree, verify as verify_path};
+use carbide_field::merkle::{MerkleError, MerkleHash, MerkleHasher, MerkleTree, verify_with};
 use carbide_field::poseidon::Digest;
 use carbide_field::{Field, Goldilocks, GoldilocksExt2, TwoAdicField};
 use serde::{Deserialize, Serialize};
@@ -34,12 +34,15 @@ pub struct FriConfig {
     pub pow_bits: u32,
     /// log2 of the digests in each layer's Merkle cap.
     pub cap_height: usize,
+    /// The hash of every Merkle tree (FRI's layers, and the STARK's commitments).
+    pub hash: MerkleHash,
 }
 
 /// One layer's answer to one query: the coset holding the position, and its Merkle path.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FriStep {
-    /// The `2^arity_bits` values of the coset.
+    /// The coset's `2^arity_bits` values; after layer 0, without the one at the queried
+    /// position (the verifier folded it from the layer before).
     pub coset: Vec<Ext>,
     /// Siblings from the coset's leaf to the layer's cap.
     pub path: Vec<Digest>,
@@ -140,9 +143,24 @@ fn fold_once(
     beta: Ext,
 ) -> Result<Vec<Ext>, FriError> {
     let half = Goldilocks::TWO.try_inverse().unwrap_or(Goldilocks::ONE);
-    let xs: Vec<Goldilocks> = (0..values.len() / 2)
-        .map(|j| point(shift, log_n, start + 2 * j).map(|x| x + x))
-        .collect::<Result<_, _>>()?;
+    let pairs = values.len() / 2;
+    let xs: Vec<Goldilocks> = if pairs >= 64 && start == 0 && values.len() == 1 << log_n {
+        // A whole layer: the pair at 2j sits at shift·ω^rev(j) (log_n − 1 bits), from one
+        // table of powers rather than an exponentiation per pair.
+        let w = Goldilocks::two_adic_generator(log_n as usize)
+            .map_err(|e| FriError::Shape(e.to_string()))?;
+        let twice = shift + shift;
+        let powers: Vec<Goldilocks> = std::iter::successors(Some(twice), |x| Some(*x * w))
+            .take(pairs)
+            .collect();
+        (0..pairs)
+            .map(|j| powers[reverse_bits(j, log_n - 1)])
+            .collect()
+    } else {
+        (0..pairs)
+            .map(|j| point(shift, log_n, start + 2 * j).map(|x| x + x))
+            .collect::<Result<_, _>>()?
+    };
     let inv = Goldilocks::batch_inverse(&xs);
     Ok(values
         .chunks_exact(2)
@@ -208,12 +226,6 @@ fn evaluate(coeffs: &[Ext], x: Goldilocks) -> Ext {
     coeffs.iter().rev().fold(Ext::ZERO, |acc, c| acc * x + *c)
 }
 
-fn pow_ok(t: &Transcript, nonce: u64, bits: u32) -> bool {
-    let mut t = t.clone();
-    t.absorb(Tag::Nonce, &[Goldilocks::new(nonce)]);
-    bits == 0 || t.challenge().as_canonical_u64() >> (64 - bits) == 0
-}
-
 /// Proves that `codeword` (bit-reversed evaluations on `shift·H`, length
 /// 2^(log_degree + log_blowup)) has degree below 2^log_degree. The transcript must already
 /// hold everything the codeword depends on. Returns the proof and the queried layer-0
@@ -256,6 +268,13 @@ fn prove_inner(
     check_degree: bool,
 ) -> Result<(FriProof, Vec<usize>), FriError> {
     config.check()?;
+    if merkle.hash() != config.hash {
+        return Err(FriError::Shape(format!(
+            "the Merkle backend hashes with {}, the configuration says {}",
+            merkle.hash().name(),
+            config.hash.name()
+        )));
+    }
     let log_n = log_degree + config.log_blowup;
     if codeword.len() != 1 << log_n {
         return Err(FriError::Shape(format!(
@@ -294,9 +313,7 @@ fn prove_inner(
     }
     let final_poly = coeffs[..len].to_vec();
     transcript.absorb_ext(Tag::Evaluations, &final_poly);
-    let pow_nonce = (0u64..)
-        .find(|&n| pow_ok(transcript, n, config.pow_bits))
-        .unwrap_or_default();
+    let pow_nonce = transcript.grind(config.pow_bits);
     transcript.absorb(Tag::Nonce, &[Goldilocks::new(pow_nonce)]);
     let positions: Vec<usize> = (0..config.num_queries)
         .map(|_| transcript.challenge_index(log_n))
@@ -308,7 +325,11 @@ fn prove_inner(
             (0..rounds)
                 .map(|r| {
                     let c = p >> k;
-                    let coset = layers[r][c << k..(c + 1) << k].to_vec();
+                    let mut coset = layers[r][c << k..(c + 1) << k].to_vec();
+                    if r > 0 {
+                        // The verifier knows this one: it folded it from the layer before.
+                        coset.remove(p & ((1 << k) - 1));
+                    }
                     let path = trees[r].open(c).map_err(merkle_err(r))?;
                     p = c;
                     Ok(FriStep { coset, path })
@@ -361,7 +382,7 @@ pub fn verify(
         betas.push(transcript.challenge_ext());
     }
     transcript.absorb_ext(Tag::Evaluations, &proof.final_poly);
-    if !pow_ok(transcript, proof.pow_nonce, config.pow_bits) {
+    if !transcript.check_grind(proof.pow_nonce, config.pow_bits) {
         return Err(FriError::ProofOfWork(config.pow_bits));
     }
     transcript.absorb(Tag::Nonce, &[Goldilocks::new(proof.pow_nonce)]);
@@ -377,19 +398,31 @@ pub fn verify(
         let mut expected: Option<Ext> = None;
         let mut first = None;
         for (r, step) in steps.iter().enumerate() {
-            if step.coset.len() != 1 << k {
-                return shape("a coset of the wrong size");
-            }
             let c = p >> k;
-            let at = step.coset[p & ((1 << k) - 1)];
-            match expected {
-                None => first = Some(at),
-                Some(e) if e != at => return Err(FriError::Fold { query: q, layer: r }),
-                Some(_) => {}
-            }
-            verify_path(&proof.layer_caps[r], c, &leaves(&step.coset), &step.path)
-                .map_err(|source| FriError::Merkle { layer: r, source })?;
-            let (folded, s) = fold(&step.coset, c << k, log_r, shift_r, betas[r], k)?;
+            let i = p & ((1 << k) - 1);
+            // Layer 0 sends the whole coset (its value at p is the caller's to check); later
+            // layers leave out the value folded from the layer before.
+            let coset = match expected {
+                None if step.coset.len() == 1 << k => {
+                    first = Some(step.coset[i]);
+                    step.coset.clone()
+                }
+                Some(e) if step.coset.len() + 1 == 1 << k => {
+                    let mut full = step.coset.clone();
+                    full.insert(i, e);
+                    full
+                }
+                _ => return shape("a coset of the wrong size"),
+            };
+            verify_with(
+                config.hash,
+                &proof.layer_caps[r],
+                c,
+                &leaves(&coset),
+                &step.path,
+            )
+            .map_err(|source| FriError::Merkle { layer: r, source })?;
+            let (folded, s) = fold(&coset, c << k, log_r, shift_r, betas[r], k)?;
             expected = folded.first().copied();
             shift_r = s;
             log_r -= k;
@@ -427,6 +460,7 @@ mod tests {
             num_queries: 30,
             pow_bits: 4,
             cap_height: 1,
+            hash: MerkleHash::Poseidon,
         }
     }
 

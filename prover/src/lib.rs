@@ -13,5 +13,7 @@
 
 pub mod cli;
 pub mod fri;
+#[cfg(feature = "bench")]
+pub mod race;
 pub mod stark;
 pub mod transcript;

@@ -2,11 +2,12 @@
 //!
 //! - `carbide info`: the CUDA devices found (name, architecture, memory), or exactly why there
 //!   are none; exits 1 when there are none.
-//! - `carbide prove --air fib|wide-fib|wide-cubic --log-rows K [-o FILE] [--backend …]`: a
-//!   STARK proof of a built-in AIR (default configuration, 100 conjectured bits), verified
-//!   before it is written; one summary line.
+//! - `carbide prove --air fib|wide-fib|wide-cubic|bytes --log-rows K [-o FILE] [--backend …]
+//!   [--hash poseidon|blake3] [--progress|--quiet]`: a STARK proof of a built-in statement
+//!   (default configuration, 100 conjectured bits), verified before it is written; stage lines
+//!   on stderr when it is a terminal (or with `--progress`), then one summary line.
 //! - `carbide verify FILE`: exit 0 for a valid proof, 1 with a one-line reason.
-//! - `carbide bench ntt|msm|field [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS]
+//! - `carbide bench ntt|msm|field|stark [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS]
 //!   [--filter S] [--json FILE] [--svg FILE]`: on the CPU, carbide raced against its peer
 //!   (plonky2, ark-poly, ark-ec) in one run, interleaved; prints a table of ours, the peer and
 //!   the ratio for each workload, writes JSON and an SVG chart. `--backend cuda` (or
@@ -18,9 +19,9 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   carbide info
-  carbide prove --air fib|wide-fib|wide-cubic --log-rows K [-o FILE] [--backend cpu|cuda|auto]
+  carbide prove --air fib|wide-fib|wide-cubic|bytes --log-rows K [-o FILE] [--backend cpu|cuda|auto] [--hash poseidon|blake3] [--progress|--quiet]
   carbide verify FILE
-  carbide bench ntt|msm|field [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
+  carbide bench ntt|msm|field|stark [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,15 +49,23 @@ fn main() -> ExitCode {
 fn prove(args: &[String]) -> ExitCode {
     use carbide_cuda::{Backend, CudaMerkle, Gpu};
     use carbide_field::Goldilocks;
+    use carbide_field::merkle::MerkleHash;
     let (mut air, mut log_rows, mut out, mut backend) = (None, None, None, None);
+    let (mut hash, mut progress) = (MerkleHash::Poseidon, None);
     let mut it = args.iter();
     while let Some(flag) = it.next() {
+        if flag == "--progress" || flag == "--quiet" {
+            progress = Some(flag == "--progress");
+            continue;
+        }
         let value = it.next().cloned();
         match (flag.as_str(), value) {
             ("--air", Some(v)) => air = Some(v),
             ("--log-rows", Some(v)) => log_rows = v.parse::<u32>().ok(),
             ("-o" | "--output", Some(v)) => out = Some(v),
             ("--backend", Some(v)) => backend = Some(v),
+            ("--hash", Some(v)) if v == "poseidon" => hash = MerkleHash::Poseidon,
+            ("--hash", Some(v)) if v == "blake3" => hash = MerkleHash::Blake3,
             (other, _) => {
                 eprintln!("carbide prove: bad argument {other:?}\n{USAGE}");
                 return ExitCode::from(2);
@@ -81,15 +90,35 @@ fn prove(args: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let gpu = match backend {
-        Backend::Cpu => None,
+    // The GPU hashes with Poseidon only; BLAKE3 trees are built on the CPU.
+    let gpu = match (backend, hash) {
+        (Backend::Cpu, _) | (_, MerkleHash::Blake3) => None,
         _ => Gpu::new(0).ok().and_then(|g| CudaMerkle::new(&g).ok()),
     };
+    let cpu = carbide_prover::cli::cpu_merkle(hash);
     let (merkle, name): (&dyn carbide_field::merkle::MerkleHasher, &str) = match &gpu {
         Some(m) => (m, "cuda"),
-        None => (&carbide_field::merkle::CpuMerkle, "cpu"),
+        None if backend == Backend::Cpu => (cpu.as_ref(), "cpu"),
+        None => (cpu.as_ref(), "cuda NTT, cpu Merkle"),
     };
-    match carbide_prover::cli::prove_file(&air, log_rows, ntt.as_ref(), merkle, name) {
+    // Stage lines on a terminal (or with --progress), none with --quiet.
+    let show = progress.unwrap_or_else(|| std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    let start = std::time::Instant::now();
+    let mut stage = |s: carbide_prover::stark::Stage| {
+        if show {
+            eprintln!("[{:8.3} s] {}", start.elapsed().as_secs_f64(), s.name());
+        }
+    };
+    let config = carbide_prover::cli::config_with(hash);
+    match carbide_prover::cli::prove_file(
+        &air,
+        log_rows,
+        &config,
+        ntt.as_ref(),
+        merkle,
+        name,
+        &mut stage,
+    ) {
         Ok((bytes, summary)) => {
             let path = out.unwrap_or_else(|| format!("{air}-2^{log_rows}.proof"));
             if let Err(e) = std::fs::write(&path, bytes) {
@@ -173,6 +202,64 @@ mod bench {
     use carbide_benches::{Race, field_races, msm_races, ntt_races};
     use carbide_cuda::{Backend, Gpu};
 
+    /// The sizes the STARK race runs at.
+    const STARK_SIZES: [u32; 2] = [16, 18];
+
+    fn stark_races() -> Vec<Race> {
+        carbide_prover::race::stark_races(&STARK_SIZES)
+    }
+
+    /// The STARK race's extra figures: carbide with BLAKE3 against starky, and proof sizes.
+    fn stark_extras(results: &[driver::RaceResult]) -> Result<serde_json::Value, String> {
+        println!();
+        println!(
+            "| workload | carbide (BLAKE3) | starky / carbide-blake3 [p25, p75] | proof: carbide | carbide-blake3 | starky |"
+        );
+        println!("|---|---|---|---|---|---|");
+        let mut sizes = serde_json::Map::new();
+        for &k in &STARK_SIZES {
+            let group = carbide_prover::race::group(k);
+            let Some(r) = results.iter().find(|r| r.group == group) else {
+                continue;
+            };
+            let s = carbide_prover::race::proof_sizes(k)?;
+            let (Some(b3), Some(peer)) = (
+                r.contenders.iter().find(|c| c.name == "carbide-blake3"),
+                r.peer(),
+            ) else {
+                continue;
+            };
+            // The per-round ratio starky / carbide-blake3, from the same rounds.
+            let mut ratios: Vec<f64> = peer
+                .samples_s
+                .iter()
+                .zip(&b3.samples_s)
+                .map(|(p, o)| p / o)
+                .collect();
+            ratios.sort_by(f64::total_cmp);
+            let q = |f: f64| ratios[((ratios.len() - 1) as f64 * f).round() as usize];
+            println!(
+                "| {group} | {} | {:.2}× [{:.2}, {:.2}] | {} B | {} B | {} B |",
+                fmt_time(b3.median_s),
+                q(0.5),
+                q(0.25),
+                q(0.75),
+                s[0].1,
+                s[1].1,
+                s[2].1
+            );
+            sizes.insert(
+                group,
+                serde_json::json!(
+                    s.iter()
+                        .map(|(n, b)| ((*n).to_owned(), *b))
+                        .collect::<std::collections::BTreeMap<_, _>>()
+                ),
+            );
+        }
+        Ok(serde_json::Value::Object(sizes))
+    }
+
     struct Args {
         suite: &'static str,
         races: fn() -> Vec<Race>,
@@ -188,8 +275,13 @@ mod bench {
                 Some("ntt") => ("ntt", ntt_races),
                 Some("msm") => ("msm", msm_races),
                 Some("field") => ("field", field_races),
-                Some(other) => return Err(format!("unknown suite {other:?} (ntt, msm or field)")),
-                None => return Err("which suite? (ntt, msm or field)".into()),
+                Some("stark") => ("stark", stark_races),
+                Some(other) => {
+                    return Err(format!(
+                        "unknown suite {other:?} (ntt, msm, field or stark)"
+                    ));
+                }
+                None => return Err("which suite? (ntt, msm, field or stark)".into()),
             };
         let mut out = Args {
             suite,
@@ -268,16 +360,24 @@ mod bench {
                 r.elements as f64 / ours.median_s / 1e6
             );
         });
+        let mut json = driver::to_json("carbide bench", args.suite, &args.opts, &results);
+        if args.suite == "stark" {
+            match stark_extras(&results) {
+                Ok(sizes) => {
+                    if let Some(o) = json.as_object_mut() {
+                        o.insert("proof_bytes".into(), sizes);
+                    }
+                }
+                Err(e) => {
+                    eprintln!("carbide bench: a proof failed: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
         let title = format!("carbide bench {}: speed-up over the peer", args.suite);
-        write_outputs(&args, |a| {
+        write_outputs(&args, |_| {
             (
-                serde_json::to_string_pretty(&driver::to_json(
-                    "carbide bench",
-                    a.suite,
-                    &a.opts,
-                    &results,
-                ))
-                .unwrap_or_default(),
+                serde_json::to_string_pretty(&json).unwrap_or_default(),
                 Some(driver::svg_chart(&title, &results)),
             )
         })

@@ -58,6 +58,35 @@ impl Challenger {
         self.output.pop().unwrap_or(Goldilocks::ZERO)
     }
 
+    /// The challenge that observing `x` then drawing would give, for many `x` at once (without
+    /// changing the sponge): one permutation each, several in SIMD lanes.
+    pub fn challenges_after(&self, xs: &[Goldilocks]) -> Vec<Goldilocks> {
+        let n = self.input.len();
+        if n + 1 > RATE {
+            // Never the case: the buffer is flushed whenever it fills.
+            return xs
+                .iter()
+                .map(|&x| {
+                    let mut c = self.clone();
+                    c.observe(x);
+                    c.challenge()
+                })
+                .collect();
+        }
+        let mut base = self.state;
+        base[..n].copy_from_slice(&self.input);
+        let mut states: Vec<[Goldilocks; WIDTH]> = xs
+            .iter()
+            .map(|&x| {
+                let mut s = base;
+                s[n] = x;
+                s
+            })
+            .collect();
+        poseidon::permute_many(&mut states);
+        states.iter().map(|s| s[RATE - 1]).collect()
+    }
+
     fn duplex(&mut self) {
         let n = self.input.len();
         self.state[..n].copy_from_slice(&self.input);
@@ -146,6 +175,47 @@ impl Transcript {
         self.sponge.challenge()
     }
 
+    /// The least nonce whose absorption as a [`Tag::Nonce`] message makes the next challenge
+    /// start with `bits` zero bits (searched in blocks across threads, so the answer does not
+    /// depend on the thread count).
+    pub fn grind(&self, bits: u32) -> u64 {
+        if bits == 0 {
+            return 0;
+        }
+        let mut framed = self.sponge.clone();
+        framed.observe(Goldilocks::new(Tag::Nonce as u64));
+        framed.observe(Goldilocks::new(1));
+        const BLOCK: u64 = 1 << 10;
+        let hit = |block: u64| -> Option<u64> {
+            let nonces: Vec<Goldilocks> = (block * BLOCK..(block + 1) * BLOCK)
+                .map(Goldilocks::new)
+                .collect();
+            let c = framed.challenges_after(&nonces);
+            (0..BLOCK)
+                .find(|&i| c[i as usize].as_canonical_u64() >> (64 - bits) == 0)
+                .map(|i| block * BLOCK + i)
+        };
+        // Blocks in parallel rounds of a few per thread: the first round with a hit decides,
+        // and within it the least nonce.
+        let per_round = 4 * rayon::current_num_threads() as u64;
+        (0u64..)
+            .find_map(|round| {
+                use rayon::prelude::*;
+                (round * per_round..(round + 1) * per_round)
+                    .into_par_iter()
+                    .filter_map(hit)
+                    .min()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether `nonce` passes [`Self::grind`]'s test.
+    pub fn check_grind(&self, nonce: u64, bits: u32) -> bool {
+        let mut t = self.clone();
+        t.absorb(Tag::Nonce, &[Goldilocks::new(nonce)]);
+        bits == 0 || t.challenge().as_canonical_u64() >> (64 - bits) == 0
+    }
+
     /// An extension-field challenge (two base challenges, as plonky2 draws them).
     pub fn challenge_ext(&mut self) -> GoldilocksExt2 {
         GoldilocksExt2::new(self.challenge(), self.challenge())
@@ -193,6 +263,31 @@ mod tests {
             Transcript::new(b"").challenge(),
             Transcript::new(b"\\0").challenge()
         );
+    }
+
+    #[test]
+    fn grinding_finds_the_least_nonce() {
+        for (prefix, bits) in [(0u64, 6u32), (3, 9), (7, 1), (11, 0)] {
+            let mut t = Transcript::new(b"grind");
+            // Buffered inputs of every length before the nonce's message.
+            t.absorb(Tag::Public, &(0..prefix).map(g).collect::<Vec<_>>());
+            let nonce = t.grind(bits);
+            assert!(t.check_grind(nonce, bits), "{prefix} {bits}");
+            let least = (0u64..).find(|&n| t.check_grind(n, bits)).unwrap();
+            assert_eq!(nonce, least, "{prefix} {bits}");
+        }
+        // The batch challenges are what one observation then one draw give.
+        let mut c = Challenger::new();
+        for i in 0..13 {
+            let xs: Vec<Goldilocks> = (0..19).map(|j| g(1000 * i + j)).collect();
+            let batch = c.challenges_after(&xs);
+            for (x, b) in xs.iter().zip(&batch) {
+                let mut one = c.clone();
+                one.observe(*x);
+                assert_eq!(one.challenge(), *b);
+            }
+            c.observe(g(i));
+        }
     }
 
     #[test]

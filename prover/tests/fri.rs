@@ -4,6 +4,7 @@
 //! transcript held before, or to the claimed degree is rejected, without a panic.
 
 use carbide_field::merkle::CpuMerkle;
+use carbide_field::merkle::MerkleHash;
 use carbide_field::{Field, Goldilocks, GoldilocksExt2, TwoAdicField};
 use carbide_prover::fri::{FriConfig, FriError, FriProof, prove, verify};
 use carbide_prover::transcript::{Tag, Transcript};
@@ -42,6 +43,7 @@ fn config(arity_bits: u32, pow_bits: u32) -> FriConfig {
         num_queries: 20,
         pow_bits,
         cap_height: 2,
+        hash: MerkleHash::Poseidon,
     }
 }
 

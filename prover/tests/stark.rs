@@ -3,13 +3,15 @@
 //! or an insecure configuration; every sampled byte change of a serialized proof is refused
 //! (by the decoder or the verifier), never with a panic.
 
+use carbide_field::merkle::Blake3Merkle;
 use carbide_field::merkle::CpuMerkle;
+use carbide_field::merkle::MerkleHash;
 use carbide_field::{Field, Goldilocks};
 use carbide_ntt::Radix2Dit;
 use carbide_prover::fri::FriConfig;
 use carbide_prover::stark::{
-    Air, FibonacciAir, ProveError, StarkConfig, StarkProof, VerifyError, WideAir, check_trace,
-    prove, verify,
+    Air, ByteRangeAir, BytesAir, Ext, FibonacciAir, ProveError, StarkConfig, StarkProof, Table,
+    VerifyError, WideAir, check_trace, prove, prove_tables, verify, verify_tables,
 };
 
 /// Fast parameters for tests (64 conjectured bits, accepted by a lowered minimum).
@@ -22,6 +24,7 @@ fn quick() -> StarkConfig {
             num_queries: 30,
             pow_bits: 4,
             cap_height: 2,
+            hash: MerkleHash::Poseidon,
         },
         min_security_bits: 60,
     }
@@ -175,7 +178,7 @@ fn hostile_sizes_and_configurations_are_errors() {
     let (trace, public) = FibonacciAir::trace(1, 1, 3);
     let proof = prove_cpu(&FibonacciAir, &quick(), &trace, &public).unwrap();
     let mut p = proof.clone();
-    p.log_rows = u32::MAX;
+    p.tables[0].log_rows = u32::MAX;
     assert!(verify(&FibonacciAir, &quick(), &public, &p).is_err());
     for f in [
         |c: &mut StarkConfig| c.fri.log_blowup = u32::MAX,
@@ -190,4 +193,150 @@ fn hostile_sizes_and_configurations_are_errors() {
         assert!(verify(&FibonacciAir, &config, &public, &proof).is_err());
         assert!(prove_cpu(&FibonacciAir, &config, &trace, &public).is_err());
     }
+}
+
+/// The two-table statement: pairs of bytes, and the byte-range table they are looked up in.
+fn bytes_statement(xs: &[u64]) -> [(Vec<Goldilocks>, Vec<Goldilocks>); 2] {
+    let bytes = BytesAir::trace(xs);
+    let range = ByteRangeAir::trace(&bytes);
+    [(bytes, Vec::new()), (range, Vec::new())]
+}
+
+fn prove_two(
+    config: &StarkConfig,
+    traces: &[(Vec<Goldilocks>, Vec<Goldilocks>); 2],
+) -> Result<StarkProof, ProveError> {
+    let merkle = carbide_prover::cli::cpu_merkle(config.fri.hash);
+    let tables = [
+        Table {
+            air: &BytesAir,
+            trace: &traces[0].0,
+            public: &[],
+        },
+        Table {
+            air: &ByteRangeAir,
+            trace: &traces[1].0,
+            public: &[],
+        },
+    ];
+    prove_tables(
+        &tables,
+        config,
+        &Radix2Dit::<Goldilocks>::new(),
+        merkle.as_ref(),
+    )
+}
+
+fn verify_two(config: &StarkConfig, proof: &StarkProof) -> Result<(), VerifyError> {
+    verify_tables(&[(&BytesAir, &[]), (&ByteRangeAir, &[])], config, proof)
+}
+
+fn with_hash(hash: MerkleHash) -> StarkConfig {
+    let mut c = quick();
+    c.fri.hash = hash;
+    c
+}
+
+#[test]
+fn two_tables_linked_by_a_lookup_prove_and_verify() {
+    for hash in [MerkleHash::Poseidon, MerkleHash::Blake3] {
+        let config = with_hash(hash);
+        for (log_rows, seed) in [(1, 3u64), (5, 7), (9, 11)] {
+            let xs: Vec<u64> = (0..1u64 << log_rows)
+                .map(|i| (i * seed + i * i) % 256)
+                .collect();
+            let traces = bytes_statement(&xs);
+            let proof = prove_two(&config, &traces).unwrap();
+            verify_two(&config, &proof).unwrap_or_else(|e| panic!("{hash:?} 2^{log_rows}: {e}"));
+            assert_eq!(proof.tables.len(), 2);
+            assert!(!proof.tables[0].lookup_sum.is_zero());
+            assert_eq!(
+                proof.tables[0].lookup_sum + proof.tables[1].lookup_sum,
+                Ext::ZERO
+            );
+            assert_eq!(StarkProof::from_bytes(&proof.to_bytes()).unwrap(), proof);
+        }
+    }
+}
+
+#[test]
+fn unbalanced_lookups_and_wrong_tables_are_refused() {
+    let config = quick();
+    // 300 is no byte: the pair (300, −45) is sent, the range table cannot receive it.
+    let mut traces = bytes_statement(&[1, 2, 3, 300]);
+    assert!(matches!(
+        prove_two(&config, &traces),
+        Err(ProveError::Lookups)
+    ));
+    // A multiplicity off by one.
+    traces = bytes_statement(&[1, 2, 3, 4]);
+    traces[1].0[7] += Goldilocks::ONE;
+    assert!(matches!(
+        prove_two(&config, &traces),
+        Err(ProveError::Lookups)
+    ));
+    // The range table only exists at 2^8 rows (its preprocessed column).
+    traces = bytes_statement(&[1, 2, 3, 4]);
+    traces[1].0.truncate(128);
+    assert!(matches!(
+        prove_two(&config, &traces),
+        Err(ProveError::Shape(_))
+    ));
+    // A lookup table alone does not balance.
+    let traces = bytes_statement(&[9, 8]);
+    let proof = prove_two(&config, &traces).unwrap();
+    let mut alone = proof.clone();
+    alone.tables.truncate(1);
+    assert!(verify_tables(&[(&BytesAir, &[])], &config, &alone).is_err());
+    // The tables swapped, or one AIR in place of the other.
+    assert!(verify_tables(&[(&ByteRangeAir, &[]), (&BytesAir, &[])], &config, &proof).is_err());
+    let mut swapped = proof.clone();
+    swapped.tables.swap(0, 1);
+    assert!(verify_tables(&[(&ByteRangeAir, &[]), (&BytesAir, &[])], &config, &swapped).is_err());
+    assert!(verify_tables(&[(&BytesAir, &[]), (&BytesAir, &[])], &config, &proof).is_err());
+    // Claimed sums moved between the tables (still adding to zero).
+    let mut moved = proof.clone();
+    let delta = Ext::new(Goldilocks::ONE, Goldilocks::ZERO);
+    moved.tables[0].lookup_sum += delta;
+    moved.tables[1].lookup_sum -= delta;
+    assert!(verify_two(&config, &moved).is_err());
+}
+
+#[test]
+fn a_two_table_proof_rejects_tampered_bytes() {
+    let config = quick();
+    let proof = prove_two(&config, &bytes_statement(&[5, 250, 17, 0, 255, 3, 3, 9])).unwrap();
+    let bytes = proof.to_bytes();
+    let step = (bytes.len() / 300).max(1);
+    for pos in (0..bytes.len()).step_by(step) {
+        let mut bad = bytes.clone();
+        bad[pos] ^= 0x10;
+        if let Ok(p) = StarkProof::from_bytes(&bad) {
+            assert!(verify_two(&config, &p).is_err(), "byte {pos} accepted");
+        }
+    }
+}
+
+#[test]
+fn the_hash_is_part_of_the_configuration() {
+    let (trace, public) = FibonacciAir::trace(1, 1, 6);
+    let blake = with_hash(MerkleHash::Blake3);
+    // A backend hashing otherwise than the configuration says is refused.
+    assert!(matches!(
+        prove_cpu(&FibonacciAir, &blake, &trace, &public),
+        Err(ProveError::Config(_))
+    ));
+    let proof = prove(
+        &FibonacciAir,
+        &blake,
+        &trace,
+        &public,
+        &Radix2Dit::<Goldilocks>::new(),
+        &Blake3Merkle,
+    )
+    .unwrap();
+    verify(&FibonacciAir, &blake, &public, &proof).unwrap();
+    assert!(verify(&FibonacciAir, &quick(), &public, &proof).is_err());
+    let poseidon = prove_cpu(&FibonacciAir, &quick(), &trace, &public).unwrap();
+    assert!(verify(&FibonacciAir, &blake, &public, &poseidon).is_err());
 }

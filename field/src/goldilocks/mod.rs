@@ -18,6 +18,7 @@ use num_bigint::BigUint;
 use rand::Rng;
 
 pub use ext::GoldilocksExt2;
+pub(crate) use packed::SmallMds;
 pub use packed::{PackedGoldilocks, simd_level};
 
 use crate::error::FieldError;

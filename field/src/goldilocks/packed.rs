@@ -144,3 +144,69 @@ pub fn simd_level() -> &'static str {
         "portable"
     }
 }
+
+/// `M·v` for a 12×12 circulant-plus-diagonal matrix with entries below 2^6 (Poseidon's MDS
+/// layer), lane by lane on raw u64 representatives: each product of a 32-bit half with a small
+/// entry fits 38 bits, so a row sums in two u64 accumulators (low and high halves, below
+/// 2^42 each) and is reduced once, instead of thirteen full products.
+#[inline(always)]
+fn small_mds_lanes<const L: usize>(
+    v: &[[u64; L]; 12],
+    circ: &[u64; 12],
+    diag: &[u64; 12],
+) -> [[u64; L]; 12] {
+    let mut lo = [[0u64; L]; 12];
+    let mut hi = [[0u64; L]; 12];
+    for i in 0..12 {
+        for l in 0..L {
+            lo[i][l] = v[i][l] & LO32;
+            hi[i][l] = v[i][l] >> 32;
+        }
+    }
+    let mut out = [[0u64; L]; 12];
+    for r in 0..12 {
+        let mut al = [0u64; L];
+        let mut ah = [0u64; L];
+        for l in 0..L {
+            al[l] = lo[r][l] * diag[r];
+            ah[l] = hi[r][l] * diag[r];
+        }
+        for (i, &c) in circ.iter().enumerate() {
+            let k = (i + r) % 12;
+            for l in 0..L {
+                al[l] += lo[k][l] * c;
+                ah[l] += hi[k][l] * c;
+            }
+        }
+        for l in 0..L {
+            // al + ah·2^32 with ah = ah_hi·2^32 + ah_lo: ah_hi·2^64 ≡ ah_hi·ε, ah_hi < 2^10.
+            let (s, c1) = al[l].overflowing_add((ah[l] & LO32) << 32);
+            let t = ((ah[l] >> 32) + c1 as u64) * EPSILON;
+            let (r2, c2) = s.overflowing_add(t);
+            // An overflow leaves r2 < t < 2^43: adding ε cannot overflow again.
+            out[r][l] = r2.wrapping_add(select(c2, EPSILON));
+        }
+    }
+    out
+}
+
+/// Poseidon's MDS layer with small entries, on one state or on eight side by side.
+pub(crate) trait SmallMds: Sized {
+    /// `M·v`, M = circ(circ) + diag(diag), every entry below 2^6.
+    fn small_mds(v: &[Self; 12], circ: &[u64; 12], diag: &[u64; 12]) -> [Self; 12];
+}
+
+impl SmallMds for Goldilocks {
+    #[inline(always)]
+    fn small_mds(v: &[Self; 12], circ: &[u64; 12], diag: &[u64; 12]) -> [Self; 12] {
+        small_mds_lanes::<1>(&v.map(|x| [x.0]), circ, diag).map(|[x]| Goldilocks(x))
+    }
+}
+
+impl SmallMds for PackedGoldilocks {
+    #[inline(always)]
+    fn small_mds(v: &[Self; 12], circ: &[u64; 12], diag: &[u64; 12]) -> [Self; 12] {
+        small_mds_lanes::<LANES>(&v.map(|p| p.0.map(|x| x.0)), circ, diag)
+            .map(|lanes| Self(lanes.map(Goldilocks)))
+    }
+}

@@ -1,5 +1,8 @@
 //! The AIR API: constraints over the local and next rows of a trace, with first-row,
-//! last-row and transition selectors, and public values.
+//! last-row and transition selectors, public values, preprocessed (fixed) columns, and
+//! lookups between tables (logUp): a table sends or receives tuples of linear combinations of
+//! its columns with a multiplicity, and the sends and receives of every bus must balance
+//! across the tables of one proof.
 
 use carbide_field::{Field, Goldilocks, GoldilocksExt2};
 
@@ -20,6 +23,144 @@ pub trait Air: Sync {
     fn constraint_degree(&self) -> usize;
     /// Adds every constraint on the row pair `frame` to `out`.
     fn eval(&self, frame: &Frame<'_>, public: &[Goldilocks], out: &mut Constraints);
+
+    /// Preprocessed columns: fixed by the AIR, committed by prover and verifier alike.
+    fn preprocessed_width(&self) -> usize {
+        0
+    }
+
+    /// The preprocessed columns for 2^log_rows rows, row-major; `None` where the AIR has no
+    /// such size.
+    fn preprocessed(&self, log_rows: u32) -> Option<Vec<Goldilocks>> {
+        let _ = log_rows;
+        (self.preprocessed_width() == 0).then(Vec::new)
+    }
+
+    /// The lookups this table takes part in.
+    fn lookups(&self) -> Vec<Lookup> {
+        Vec::new()
+    }
+}
+
+/// A column a lookup reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// A trace column.
+    Main(usize),
+    /// A preprocessed column.
+    Preprocessed(usize),
+}
+
+/// `constant + Σ coefficient·column`, over one row.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Linear {
+    /// The terms.
+    pub terms: Vec<(Column, Goldilocks)>,
+    /// The constant.
+    pub constant: Goldilocks,
+}
+
+impl Linear {
+    /// One column.
+    pub fn column(c: Column) -> Self {
+        Self {
+            terms: vec![(c, Goldilocks::ONE)],
+            constant: Goldilocks::ZERO,
+        }
+    }
+
+    /// A constant.
+    pub fn constant(c: Goldilocks) -> Self {
+        Self {
+            terms: Vec::new(),
+            constant: c,
+        }
+    }
+
+    /// Its value on a row (main and preprocessed values of any type a base element scales).
+    pub fn eval<T>(&self, main: &[T], preprocessed: &[T]) -> T
+    where
+        T: Copy + From<Goldilocks> + core::ops::Add<Output = T> + core::ops::Mul<Output = T>,
+    {
+        self.terms
+            .iter()
+            .fold(T::from(self.constant), |acc, &(c, k)| {
+                let v = match c {
+                    Column::Main(i) => main[i],
+                    Column::Preprocessed(i) => preprocessed[i],
+                };
+                acc + v * T::from(k)
+            })
+    }
+
+    fn negated(mut self) -> Self {
+        self.constant = -self.constant;
+        for t in &mut self.terms {
+            t.1 = -t.1;
+        }
+        self
+    }
+}
+
+/// One lookup of a table: on every row, the tuple `values` goes on bus `bus` with
+/// `multiplicity` (negative for a receive).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lookup {
+    /// Which relation (tables that must agree use the same bus).
+    pub bus: u32,
+    /// The tuple.
+    pub values: Vec<Linear>,
+    /// How many times per row (signed).
+    pub multiplicity: Linear,
+}
+
+impl Lookup {
+    /// Puts `values` on `bus`, `multiplicity` times per row.
+    pub fn send(bus: u32, values: Vec<Linear>, multiplicity: Linear) -> Self {
+        Self {
+            bus,
+            values,
+            multiplicity,
+        }
+    }
+
+    /// Takes `values` off `bus`, `multiplicity` times per row.
+    pub fn receive(bus: u32, values: Vec<Linear>, multiplicity: Linear) -> Self {
+        Self {
+            bus,
+            values,
+            multiplicity: multiplicity.negated(),
+        }
+    }
+
+    /// The lookup as field elements (what the transcript binds): bus, tuple length, then each
+    /// linear combination (constant, term count, then kind, index and coefficient per term).
+    pub fn encode(&self, out: &mut Vec<Goldilocks>) {
+        let g = |x: usize| Goldilocks::new(x as u64);
+        out.extend([g(self.bus as usize), g(self.values.len())]);
+        for lc in self.values.iter().chain([&self.multiplicity]) {
+            out.extend([lc.constant, g(lc.terms.len())]);
+            for &(c, k) in &lc.terms {
+                let (kind, i) = match c {
+                    Column::Main(i) => (0, i),
+                    Column::Preprocessed(i) => (1, i),
+                };
+                out.extend([g(kind), g(i), k]);
+            }
+        }
+    }
+
+    /// Whether every column it reads exists.
+    pub fn fits(&self, width: usize, preprocessed_width: usize) -> bool {
+        self.values
+            .iter()
+            .chain([&self.multiplicity])
+            .flat_map(|lc| &lc.terms)
+            .all(|&(c, _)| match c {
+                Column::Main(i) => i < width,
+                Column::Preprocessed(i) => i < preprocessed_width,
+            })
+    }
 }
 
 /// The rows a constraint sees.
@@ -29,13 +170,18 @@ pub struct Frame<'a> {
     pub local: &'a [Ext],
     /// The next row (the first row, for the last).
     pub next: &'a [Ext],
+    /// This row's preprocessed columns.
+    pub preprocessed: &'a [Ext],
+    /// The next row's preprocessed columns.
+    pub preprocessed_next: &'a [Ext],
 }
 
 /// Constraints folded with powers of a random α, by the rows they hold on.
 #[derive(Clone, Debug)]
 pub struct Constraints {
     alpha: Ext,
-    power: Ext,
+    /// α^0, α^1, … as far as constraints have been added (kept across [`Self::reset`]).
+    powers: Vec<Ext>,
     count: usize,
     /// Σ α^i·c_i over first-row constraints.
     pub first: Ext,
@@ -52,7 +198,7 @@ impl Constraints {
     pub fn new(alpha: Ext) -> Self {
         Self {
             alpha,
-            power: Ext::ONE,
+            powers: vec![Ext::ONE],
             count: 0,
             first: Ext::ZERO,
             last: Ext::ZERO,
@@ -62,10 +208,22 @@ impl Constraints {
     }
 
     fn next(&mut self, c: Ext) -> Ext {
-        let t = self.power * c;
-        self.power *= self.alpha;
+        if self.count == self.powers.len() {
+            let last = self.powers[self.count - 1];
+            self.powers.push(last * self.alpha);
+        }
+        let t = self.powers[self.count] * c;
         self.count += 1;
         t
+    }
+
+    /// Empties the fold for the next point, keeping the powers of α computed so far.
+    pub fn reset(&mut self) {
+        self.count = 0;
+        self.first = Ext::ZERO;
+        self.last = Ext::ZERO;
+        self.transition = Ext::ZERO;
+        self.every = Ext::ZERO;
     }
 
     /// `c = 0` on the first row.

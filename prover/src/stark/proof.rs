@@ -18,31 +18,47 @@ pub struct Opening {
     pub path: Vec<Digest>,
 }
 
-/// A STARK proof of one AIR table.
+/// A matrix's columns at ζ and (for matrices whose next row the constraints read) at ζω.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StarkProof {
+pub struct Evals {
+    /// At ζ.
+    pub local: Vec<Ext>,
+    /// At ζω (empty for the quotient).
+    pub next: Vec<Ext>,
+}
+
+/// One table's part of a proof. Its matrices, in this order: the preprocessed columns (when
+/// the AIR has some; their cap is not sent, the verifier computes it), the trace, the
+/// auxiliary lookup columns (when the AIR has lookups), the quotient's chunks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableProof {
     /// log2 of the trace's rows.
     pub log_rows: u32,
     /// The trace extension's Merkle cap.
     pub trace_cap: Vec<Digest>,
+    /// The auxiliary columns' cap (empty without lookups).
+    pub aux_cap: Vec<Digest>,
+    /// The last value of the lookups' running sum (zero without lookups).
+    pub lookup_sum: Ext,
     /// The quotient chunks' Merkle cap.
     pub quotient_cap: Vec<Digest>,
-    /// Trace columns at ζ.
-    pub local: Vec<Ext>,
-    /// Trace columns at ζ·ω.
-    pub next: Vec<Ext>,
-    /// Quotient chunk columns (two per chunk) at ζ.
-    pub quotient: Vec<Ext>,
-    /// FRI on the DEEP combination.
+    /// Every matrix's columns at the out-of-domain points.
+    pub evals: Vec<Evals>,
+    /// FRI on the table's DEEP combination.
     pub fri: FriProof,
-    /// Trace rows at FRI's query positions.
-    pub trace_openings: Vec<Opening>,
-    /// Quotient rows at the same positions.
-    pub quotient_openings: Vec<Opening>,
+    /// For each FRI query, the row of every matrix at its position.
+    pub queries: Vec<Vec<Opening>>,
+}
+
+/// A STARK proof: one part per table, in the order the tables were given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StarkProof {
+    /// The tables' parts.
+    pub tables: Vec<TableProof>,
 }
 
 const MAGIC: &[u8; 7] = b"CBSTARK";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 /// No proof this format describes is larger.
 const MAX_BYTES: u64 = 64 << 20;
 

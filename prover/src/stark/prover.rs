@@ -1,0 +1,605 @@
+//! The prover: generic over the NTT and Merkle backends.
+
+use carbide_field::merkle::{MerkleHasher, MerkleTree};
+use carbide_field::{Field, Goldilocks, TwoAdicField};
+use carbide_ntt::Ntt;
+use rayon::prelude::*;
+
+use super::air::{Air, Constraints, Ext, Frame};
+use super::lookup::{self, Challenges};
+use super::proof::{Evals, Opening, StarkProof, TableProof};
+use super::{
+    DeepWeights, ProveError, StarkConfig, bit_reverse_rows, check_trace, domain, domain_selectors,
+    reverse_bits, start_transcript, table_degree,
+};
+use crate::fri;
+use crate::transcript::{Tag, Transcript};
+
+/// One table to prove: its AIR, its trace (row-major, 2^k rows of `air.width()` columns,
+/// k ≥ 1) and its public values.
+#[derive(Clone, Copy)]
+pub struct Table<'a> {
+    /// The AIR.
+    pub air: &'a dyn Air,
+    /// The trace.
+    pub trace: &'a [Goldilocks],
+    /// The public values.
+    pub public: &'a [Goldilocks],
+}
+
+/// What the prover is about to do, for progress displays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Extending and committing the traces (and preprocessed columns).
+    Commit,
+    /// Building and committing the lookups' auxiliary columns.
+    Lookups,
+    /// Evaluating, interpolating and committing the quotients.
+    Quotient,
+    /// Opening every column at the out-of-domain points.
+    Openings,
+    /// FRI on the DEEP combinations, grinding and the queries.
+    Fri,
+}
+
+impl Stage {
+    /// A short name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Commit => "commit traces",
+            Self::Lookups => "lookups",
+            Self::Quotient => "quotient",
+            Self::Openings => "out-of-domain openings",
+            Self::Fri => "FRI and queries",
+        }
+    }
+}
+
+/// A committed matrix: its extension (rows in bit-reversed order, the tree's leaves), its
+/// coefficients (for the openings at ζ) and its tree.
+struct Matrix {
+    width: usize,
+    rows: Vec<Goldilocks>,
+    coeffs: Vec<Goldilocks>,
+    tree: MerkleTree,
+    /// Whether the constraints read its next row (opened at ζω too).
+    next: bool,
+}
+
+impl Matrix {
+    fn row(&self, position: usize) -> &[Goldilocks] {
+        &self.rows[position * self.width..(position + 1) * self.width]
+    }
+}
+
+/// What a prover needs of its backends and configuration.
+struct Ctx<'a> {
+    config: &'a StarkConfig,
+    ntt: &'a dyn Ntt<Goldilocks>,
+    merkle: &'a dyn MerkleHasher,
+}
+
+impl Ctx<'_> {
+    /// Commits the polynomials with these coefficients (n rows of `width`).
+    fn commit_coeffs(
+        &self,
+        coeffs: Vec<Goldilocks>,
+        width: usize,
+        next: bool,
+    ) -> Result<Matrix, ProveError> {
+        let log_blowup = self.config.fri.log_blowup;
+        let big = (coeffs.len() / width) << log_blowup;
+        let mut lde = Vec::with_capacity(big * width);
+        lde.extend_from_slice(&coeffs);
+        lde.resize(big * width, Goldilocks::ZERO);
+        self.ntt
+            .coset_ntt_batch(&mut lde, width, Goldilocks::coset_shift())?;
+        let rows = bit_reverse_rows(&lde, width);
+        drop(lde);
+        let cap = self
+            .config
+            .fri
+            .cap_height
+            .min(big.trailing_zeros() as usize);
+        let tree = self.merkle.commit(&rows, width, cap)?;
+        Ok(Matrix {
+            width,
+            rows,
+            coeffs,
+            tree,
+            next,
+        })
+    }
+
+    /// Commits the columns with these values on the trace domain.
+    fn commit_values(&self, values: &[Goldilocks], width: usize) -> Result<Matrix, ProveError> {
+        let mut coeffs = values.to_vec();
+        self.ntt.intt_batch(&mut coeffs, width)?;
+        self.commit_coeffs(coeffs, width, true)
+    }
+}
+
+/// Proves that `trace` satisfies `air` with `public` (one table), on the given backends.
+pub fn prove(
+    air: &dyn Air,
+    config: &StarkConfig,
+    trace: &[Goldilocks],
+    public: &[Goldilocks],
+    ntt: &dyn Ntt<Goldilocks>,
+    merkle: &dyn MerkleHasher,
+) -> Result<StarkProof, ProveError> {
+    let table = Table { air, trace, public };
+    prove_inner(&[table], config, ntt, merkle, &mut |_| {}, true)
+}
+
+/// Proves several tables at once (their lookups must balance), on the given backends.
+pub fn prove_tables(
+    tables: &[Table<'_>],
+    config: &StarkConfig,
+    ntt: &dyn Ntt<Goldilocks>,
+    merkle: &dyn MerkleHasher,
+) -> Result<StarkProof, ProveError> {
+    prove_inner(tables, config, ntt, merkle, &mut |_| {}, true)
+}
+
+/// [`prove_tables`], calling `progress` as each stage starts.
+pub fn prove_tables_with(
+    tables: &[Table<'_>],
+    config: &StarkConfig,
+    ntt: &dyn Ntt<Goldilocks>,
+    merkle: &dyn MerkleHasher,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<StarkProof, ProveError> {
+    prove_inner(tables, config, ntt, merkle, progress, true)
+}
+
+/// A table's shape, checked: rows, preprocessed columns, lookups.
+struct Checked<'a> {
+    table: Table<'a>,
+    log_n: u32,
+    fixed: Vec<Goldilocks>,
+    lookups: Vec<super::Lookup>,
+}
+
+fn check_table<'a>(
+    t: Table<'a>,
+    config: &StarkConfig,
+    honest: bool,
+) -> Result<Checked<'a>, ProveError> {
+    let (air, w) = (t.air, t.air.width());
+    let shape = |s: String| Err(ProveError::Shape(format!("table {}: {s}", air.name())));
+    if w == 0
+        || !t.trace.len().is_multiple_of(w)
+        || !(t.trace.len() / w).is_power_of_two()
+        || t.trace.len() / w < 2
+    {
+        return shape(format!("{} values for {w} columns", t.trace.len()));
+    }
+    if t.public.len() != air.num_public_values() {
+        return shape(format!(
+            "{} public values, the AIR takes {}",
+            t.public.len(),
+            air.num_public_values()
+        ));
+    }
+    let n = t.trace.len() / w;
+    let log_n = n.trailing_zeros();
+    if (log_n + config.fri.log_blowup) as usize > Goldilocks::TWO_ADICITY {
+        return shape(format!("2^{log_n} rows are too many for the field"));
+    }
+    let pw = air.preprocessed_width();
+    let Some(fixed) = air.preprocessed(log_n).filter(|f| f.len() == n * pw) else {
+        return shape(format!("no preprocessed columns for 2^{log_n} rows"));
+    };
+    let lookups = air.lookups();
+    if !lookups.iter().all(|l| l.fits(w, pw)) {
+        return shape("a lookup reads a column the AIR does not have".into());
+    }
+    let d = table_degree(air, lookups.len());
+    if 1usize << config.fri.log_blowup < d {
+        return Err(ProveError::Config(format!(
+            "blowup 2^{} is below the constraint degree {d} of {}",
+            config.fri.log_blowup,
+            air.name()
+        )));
+    }
+    if honest && cfg!(debug_assertions) {
+        check_trace(air, t.trace, t.public)?;
+    }
+    Ok(Checked {
+        table: t,
+        log_n,
+        fixed,
+        lookups,
+    })
+}
+
+/// What a table has committed so far.
+struct Committed {
+    fixed: Option<Matrix>,
+    main: Matrix,
+    aux: Option<(Matrix, Ext)>,
+    quotient: Option<Matrix>,
+}
+
+impl Committed {
+    fn matrices(&self) -> Vec<&Matrix> {
+        let mut m: Vec<&Matrix> = self.fixed.iter().collect();
+        m.push(&self.main);
+        m.extend(self.aux.as_ref().map(|(a, _)| a));
+        m.extend(self.quotient.as_ref());
+        m
+    }
+}
+
+/// The prover, with its own checks optional: without them, a cheating prover that answers
+/// for any trace (for the verifier's tests).
+pub(super) fn prove_inner(
+    tables: &[Table<'_>],
+    config: &StarkConfig,
+    ntt: &dyn Ntt<Goldilocks>,
+    merkle: &dyn MerkleHasher,
+    progress: &mut dyn FnMut(Stage),
+    honest: bool,
+) -> Result<StarkProof, ProveError> {
+    config.fri.check()?;
+    if config.security_bits() < config.min_security_bits {
+        return Err(ProveError::Config(format!(
+            "{} bits, below the minimum {}",
+            config.security_bits(),
+            config.min_security_bits
+        )));
+    }
+    if merkle.hash() != config.fri.hash {
+        return Err(ProveError::Config(format!(
+            "the Merkle backend hashes with {}, the configuration says {}",
+            merkle.hash().name(),
+            config.fri.hash.name()
+        )));
+    }
+    if tables.is_empty() {
+        return Err(ProveError::Shape("no tables".into()));
+    }
+    let checked: Vec<Checked<'_>> = tables
+        .iter()
+        .map(|&t| check_table(t, config, honest))
+        .collect::<Result<_, _>>()?;
+    let ctx = Ctx {
+        config,
+        ntt,
+        merkle,
+    };
+    let meta: Vec<_> = checked
+        .iter()
+        .map(|c| (c.table.air, c.log_n, c.table.public))
+        .collect();
+    let mut t = start_transcript(config, &meta);
+
+    progress(Stage::Commit);
+    let mut committed = Vec::with_capacity(checked.len());
+    for c in &checked {
+        let pw = c.table.air.preprocessed_width();
+        let fixed = if pw > 0 {
+            let m = ctx.commit_values(&c.fixed, pw)?;
+            t.absorb_digests(Tag::Commitment, m.tree.cap());
+            Some(m)
+        } else {
+            None
+        };
+        let main = ctx.commit_values(c.table.trace, c.table.air.width())?;
+        t.absorb_digests(Tag::Commitment, main.tree.cap());
+        committed.push(Committed {
+            fixed,
+            main,
+            aux: None,
+            quotient: None,
+        });
+    }
+
+    let challenges = if checked.iter().any(|c| !c.lookups.is_empty()) {
+        progress(Stage::Lookups);
+        let ch = Challenges {
+            z: t.challenge_ext(),
+            beta: t.challenge_ext(),
+        };
+        let mut total = Ext::ZERO;
+        for (c, com) in checked.iter().zip(&mut committed) {
+            if c.lookups.is_empty() {
+                continue;
+            }
+            let air = c.table.air;
+            let (aux, sum) = lookup::aux_trace(
+                &c.lookups,
+                c.table.trace,
+                air.width(),
+                &c.fixed,
+                air.preprocessed_width(),
+                &ch,
+            )?;
+            let m = ctx.commit_values(&aux, 2 * lookup::aux_width(c.lookups.len()))?;
+            t.absorb_digests(Tag::Commitment, m.tree.cap());
+            t.absorb_ext(Tag::Evaluations, &[sum]);
+            total += sum;
+            com.aux = Some((m, sum));
+        }
+        if honest && !total.is_zero() {
+            return Err(ProveError::Lookups);
+        }
+        Some(ch)
+    } else {
+        None
+    };
+
+    progress(Stage::Quotient);
+    let alpha = t.challenge_ext();
+    for (c, com) in checked.iter().zip(&mut committed) {
+        let q = quotient(&ctx, c, com, alpha, challenges.as_ref(), honest)?;
+        t.absorb_digests(Tag::Commitment, q.tree.cap());
+        com.quotient = Some(q);
+    }
+
+    progress(Stage::Openings);
+    let zeta = t.challenge_ext();
+    let mut all_evals = Vec::with_capacity(checked.len());
+    for (c, com) in checked.iter().zip(&committed) {
+        let w_n = Goldilocks::two_adic_generator(c.log_n as usize)
+            .map_err(|e| ProveError::Config(e.to_string()))?;
+        let zeta_next = zeta * Ext::from(w_n);
+        let evals: Vec<Evals> = com
+            .matrices()
+            .iter()
+            .map(|m| Evals {
+                local: evaluate(&m.coeffs, m.width, zeta),
+                next: if m.next {
+                    evaluate(&m.coeffs, m.width, zeta_next)
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect();
+        for e in &evals {
+            t.absorb_ext(Tag::Evaluations, &e.local);
+            t.absorb_ext(Tag::Evaluations, &e.next);
+        }
+        all_evals.push(evals);
+    }
+
+    progress(Stage::Fri);
+    let mut parts = Vec::with_capacity(checked.len());
+    for ((c, com), evals) in checked.iter().zip(&committed).zip(all_evals) {
+        parts.push(open_table(
+            config, c.log_n, com, evals, zeta, &mut t, merkle, honest,
+        )?);
+    }
+    Ok(StarkProof { tables: parts })
+}
+
+/// The table's quotient: the folded constraints over the vanishing polynomial on the
+/// extension domain, interpolated, split into `degree` chunks of n coefficients, committed.
+fn quotient(
+    ctx: &Ctx<'_>,
+    c: &Checked<'_>,
+    com: &Committed,
+    alpha: Ext,
+    challenges: Option<&Challenges>,
+    honest: bool,
+) -> Result<Matrix, ProveError> {
+    let air = c.table.air;
+    let (log_n, log_blowup) = (c.log_n, ctx.config.fri.log_blowup);
+    let (n, blowup) = (1usize << log_n, 1usize << log_blowup);
+    let log_big = log_n + log_blowup;
+    let big = n << log_blowup;
+    let shift = Goldilocks::coset_shift();
+    let w_big = Goldilocks::two_adic_generator(log_big as usize)
+        .map_err(|e| ProveError::Config(e.to_string()))?;
+    let w_last = w_big
+        .exp_power_of_2(log_blowup as usize)
+        .exp_u64(n as u64 - 1);
+    let xs = domain(shift, w_big, big);
+    let selectors = domain_selectors(&xs, n, blowup, w_last);
+    drop(xs);
+    let (w, pw) = (air.width(), air.preprocessed_width());
+    let k = c.lookups.len();
+    let aw = lookup::aux_width(k);
+    let (aux, claimed) = match &com.aux {
+        Some((m, s)) => (Some(m), *s),
+        None => (None, Ext::ZERO),
+    };
+    let no_challenges = Challenges {
+        z: Ext::ZERO,
+        beta: Ext::ZERO,
+    };
+    let ch = challenges.unwrap_or(&no_challenges);
+    let ext_row = |m: &Matrix, p: usize, out: &mut [Ext]| {
+        for (o, &v) in out.iter_mut().zip(m.row(p)) {
+            *o = Ext::from(v);
+        }
+    };
+    let values: Vec<Ext> = (0..big)
+        .into_par_iter()
+        .map_init(
+            || {
+                (
+                    [vec![Ext::ZERO; w], vec![Ext::ZERO; w]],
+                    [vec![Ext::ZERO; pw], vec![Ext::ZERO; pw]],
+                    [vec![Ext::ZERO; aw], vec![Ext::ZERO; aw]],
+                    Constraints::new(alpha),
+                )
+            },
+            |([local, next], [pl, pn], [al, an], cons), i| {
+                let p = reverse_bits(i, log_big);
+                let q = reverse_bits((i + blowup) % big, log_big);
+                ext_row(&com.main, p, local);
+                ext_row(&com.main, q, next);
+                if let Some(f) = &com.fixed {
+                    ext_row(f, p, pl);
+                    ext_row(f, q, pn);
+                }
+                if let Some(a) = aux {
+                    lookup::ext_pairs(a.row(p), al);
+                    lookup::ext_pairs(a.row(q), an);
+                }
+                let frame = Frame {
+                    local,
+                    next,
+                    preprocessed: pl,
+                    preprocessed_next: pn,
+                };
+                cons.reset();
+                air.eval(&frame, c.table.public, cons);
+                lookup::eval(&c.lookups, &frame, al, an, ch, claimed, cons);
+                selectors[i].combine(cons)
+            },
+        )
+        .collect();
+    let d = table_degree(air, k);
+    let mut q: Vec<Goldilocks> = values.iter().flat_map(|v| v.0).collect();
+    drop(values);
+    ctx.ntt.coset_intt_batch(&mut q, 2, shift)?;
+    if honest && q[2 * d * n..].iter().any(|c| !c.is_zero()) {
+        return Err(ProveError::Unsatisfied(None));
+    }
+    let qw = 2 * d;
+    let mut chunks = vec![Goldilocks::ZERO; n * qw];
+    for j in 0..d {
+        for r in 0..n {
+            chunks[r * qw + 2 * j] = q[2 * (j * n + r)];
+            chunks[r * qw + 2 * j + 1] = q[2 * (j * n + r) + 1];
+        }
+    }
+    ctx.commit_coeffs(chunks, qw, false)
+}
+
+/// Σ_r c_r·x^r for every column of a row-major coefficient matrix (rows split across threads,
+/// each starting from its own power of x).
+fn evaluate(coeffs: &[Goldilocks], width: usize, x: Ext) -> Vec<Ext> {
+    const ROWS: usize = 1 << 11;
+    coeffs
+        .par_chunks(ROWS * width)
+        .enumerate()
+        .map(|(c, rows)| {
+            let mut p = x.exp_u64((c * ROWS) as u64);
+            let mut acc = vec![Ext::ZERO; width];
+            for row in rows.chunks_exact(width) {
+                for (a, &v) in acc.iter_mut().zip(row) {
+                    *a += p * v;
+                }
+                p *= x;
+            }
+            acc
+        })
+        .reduce(
+            || vec![Ext::ZERO; width],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+                a
+            },
+        )
+}
+
+/// The table's DEEP codeword through FRI, and the openings at FRI's query positions.
+#[allow(clippy::too_many_arguments)]
+fn open_table(
+    config: &StarkConfig,
+    log_n: u32,
+    com: &Committed,
+    evals: Vec<Evals>,
+    zeta: Ext,
+    t: &mut Transcript,
+    merkle: &dyn MerkleHasher,
+    honest: bool,
+) -> Result<TableProof, ProveError> {
+    let log_big = log_n + config.fri.log_blowup;
+    let big = 1usize << log_big;
+    let shift = Goldilocks::coset_shift();
+    let w_big = Goldilocks::two_adic_generator(log_big as usize)
+        .map_err(|e| ProveError::Config(e.to_string()))?;
+    let w_n = w_big.exp_power_of_2(config.fri.log_blowup as usize);
+    let zeta_next = zeta * Ext::from(w_n);
+    let mats = com.matrices();
+    let gamma = t.challenge_ext();
+    let widths: Vec<usize> = mats.iter().map(|m| m.width).collect();
+    let next: Vec<bool> = mats.iter().map(|m| m.next).collect();
+    let weights = DeepWeights::new(gamma, &widths, &next);
+    let claims = weights.claims(&evals);
+    // The codeword in FRI's (bit-reversed) order, which is the rows' order.
+    let xs = domain(shift, w_big, big);
+    let at: Vec<Goldilocks> = (0..big).map(|p| xs[reverse_bits(p, log_big)]).collect();
+    drop(xs);
+    let inv1 = Ext::batch_inverse(&at.iter().map(|&x| Ext::from(x) - zeta).collect::<Vec<_>>());
+    let inv2 = Ext::batch_inverse(
+        &at.iter()
+            .map(|&x| Ext::from(x) - zeta_next)
+            .collect::<Vec<_>>(),
+    );
+    let codeword: Vec<Ext> = (0..big)
+        .into_par_iter()
+        .map_init(
+            || Vec::with_capacity(mats.len()),
+            |rows, p| {
+                rows.clear();
+                rows.extend(mats.iter().map(|m| m.row(p)));
+                weights.value(rows, claims, inv1[p], inv2[p])
+            },
+        )
+        .collect();
+    let (fri_proof, positions) = if honest {
+        fri::prove(&config.fri, shift, log_n, codeword, t, merkle)?
+    } else {
+        fri::prove_unchecked(&config.fri, shift, log_n, codeword, t, merkle)?
+    };
+    let queries = positions
+        .iter()
+        .map(|&p| {
+            mats.iter()
+                .map(|m| {
+                    Ok(Opening {
+                        values: m.row(p).to_vec(),
+                        path: m.tree.open(p)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, ProveError>>()
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(TableProof {
+        log_rows: log_n,
+        trace_cap: com.main.tree.cap().to_vec(),
+        aux_cap: com
+            .aux
+            .as_ref()
+            .map_or_else(Vec::new, |(m, _)| m.tree.cap().to_vec()),
+        lookup_sum: com.aux.as_ref().map_or(Ext::ZERO, |(_, s)| *s),
+        quotient_cap: com
+            .quotient
+            .as_ref()
+            .map_or_else(Vec::new, |m| m.tree.cap().to_vec()),
+        evals,
+        fri: fri_proof,
+        queries,
+    })
+}
+
+/// The cap of an AIR's preprocessed columns at 2^log_rows rows, on the CPU (the verifier
+/// computes it for itself; the prover's backends give the same bits).
+pub(super) fn preprocessed_cap(
+    air: &dyn Air,
+    config: &StarkConfig,
+    log_rows: u32,
+) -> Result<Vec<carbide_field::poseidon::Digest>, ProveError> {
+    let (pw, n) = (air.preprocessed_width(), 1usize << log_rows);
+    let fixed = air
+        .preprocessed(log_rows)
+        .filter(|f| f.len() == n * pw)
+        .ok_or_else(|| {
+            ProveError::Shape(format!("no preprocessed columns for 2^{log_rows} rows"))
+        })?;
+    let ntt = super::verifier::cpu_ntt();
+    let ctx = Ctx {
+        config,
+        ntt: &ntt,
+        merkle: super::verifier::cpu_hasher(config.fri.hash),
+    };
+    Ok(ctx.commit_values(&fixed, pw)?.tree.cap().to_vec())
+}

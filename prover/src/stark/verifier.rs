@@ -1,0 +1,305 @@
+//! The verifier: no backend. Every length is checked before use; nothing panics.
+
+use carbide_field::merkle::{Blake3Merkle, CpuMerkle, MerkleHash, MerkleHasher, verify_with};
+use carbide_field::poseidon::Digest;
+use carbide_field::{Field, Goldilocks, TwoAdicField};
+use carbide_ntt::Radix2Dit;
+
+use super::air::{Air, Constraints, Ext, Frame};
+use super::lookup::{self, Challenges};
+use super::proof::{StarkProof, TableProof};
+use super::prover::preprocessed_cap;
+use super::{
+    DeepWeights, ProveError, Selectors, StarkConfig, VerifyError, quotient_at, reverse_bits,
+    start_transcript, table_degree, u,
+};
+use crate::fri;
+use crate::transcript::Tag;
+
+/// Checks a one-table `proof` against `air`, `config` and `public`.
+pub fn verify(
+    air: &dyn Air,
+    config: &StarkConfig,
+    public: &[Goldilocks],
+    proof: &StarkProof,
+) -> Result<(), VerifyError> {
+    verify_tables(&[(air, public)], config, proof)
+}
+
+fn shape<T>(s: &str) -> Result<T, VerifyError> {
+    Err(VerifyError::Shape(s.to_owned()))
+}
+
+/// A table's matrices as the verifier sees them: widths, whether opened at ζω, caps.
+struct Layout {
+    widths: Vec<usize>,
+    next: Vec<bool>,
+    caps: Vec<Vec<Digest>>,
+    /// Index of the trace, aux and quotient matrices among them.
+    main: usize,
+    aux: Option<usize>,
+    quotient: usize,
+}
+
+/// Checks every size in a table's part of the proof against its AIR and the configuration,
+/// and computes the preprocessed columns' cap.
+fn layout(
+    air: &dyn Air,
+    public: &[Goldilocks],
+    config: &StarkConfig,
+    p: &TableProof,
+) -> Result<Layout, VerifyError> {
+    let lookups = air.lookups();
+    let (w, pw, k) = (air.width(), air.preprocessed_width(), lookups.len());
+    let log_blowup = config.fri.log_blowup;
+    let d = table_degree(air, k);
+    let log_n = p.log_rows;
+    if public.len() != air.num_public_values() {
+        return shape("public values");
+    }
+    if log_n == 0
+        || log_n.saturating_add(log_blowup) as usize > Goldilocks::TWO_ADICITY
+        || (1usize << log_blowup) < d
+        || w == 0
+        || !lookups.iter().all(|l| l.fits(w, pw))
+    {
+        return shape("trace size or AIR");
+    }
+    let cap_len = 1usize << config.fri.cap_height.min((log_n + log_blowup) as usize);
+    let mut widths = Vec::new();
+    let mut caps = Vec::new();
+    if pw > 0 {
+        let cap = preprocessed_cap(air, config, log_n).map_err(|e| match e {
+            ProveError::Shape(s) => VerifyError::Shape(s),
+            other => VerifyError::Shape(other.to_string()),
+        })?;
+        widths.push(pw);
+        caps.push(cap);
+    }
+    let main = widths.len();
+    widths.push(w);
+    caps.push(p.trace_cap.clone());
+    let aux = if k > 0 {
+        widths.push(2 * lookup::aux_width(k));
+        caps.push(p.aux_cap.clone());
+        Some(widths.len() - 1)
+    } else {
+        if !p.aux_cap.is_empty() || !p.lookup_sum.is_zero() {
+            return shape("lookup values for a table without lookups");
+        }
+        None
+    };
+    let quotient = widths.len();
+    widths.push(2 * d);
+    caps.push(p.quotient_cap.clone());
+    let mut next = vec![true; widths.len()];
+    next[quotient] = false;
+    let evals_ok = p.evals.len() == widths.len()
+        && p.evals
+            .iter()
+            .zip(&widths)
+            .zip(&next)
+            .all(|((e, &w), &nx)| e.local.len() == w && e.next.len() == if nx { w } else { 0 });
+    let queries_ok = p.queries.len() == config.fri.num_queries
+        && p.queries.iter().all(|q| {
+            q.len() == widths.len() && q.iter().zip(&widths).all(|(o, &w)| o.values.len() == w)
+        });
+    if !caps.iter().all(|c| c.len() == cap_len) || !evals_ok || !queries_ok {
+        return shape("commitments, evaluations or queries");
+    }
+    Ok(Layout {
+        widths,
+        next,
+        caps,
+        main,
+        aux,
+        quotient,
+    })
+}
+
+/// Checks `proof` for several tables, each an AIR with its public values.
+pub fn verify_tables(
+    tables: &[(&dyn Air, &[Goldilocks])],
+    config: &StarkConfig,
+    proof: &StarkProof,
+) -> Result<(), VerifyError> {
+    let bits = config.security_bits();
+    if bits < config.min_security_bits.max(1) {
+        return Err(VerifyError::Insecure {
+            bits,
+            min: config.min_security_bits,
+        });
+    }
+    config.fri.check()?;
+    if tables.is_empty() || proof.tables.len() != tables.len() {
+        return shape("the number of tables");
+    }
+    let layouts: Vec<Layout> = tables
+        .iter()
+        .zip(&proof.tables)
+        .map(|(&(air, public), p)| layout(air, public, config, p))
+        .collect::<Result<_, _>>()?;
+    let meta: Vec<_> = tables
+        .iter()
+        .zip(&proof.tables)
+        .map(|(&(air, public), p)| (air, p.log_rows, public))
+        .collect();
+
+    // The transcript, replayed.
+    let mut t = start_transcript(config, &meta);
+    for (l, p) in layouts.iter().zip(&proof.tables) {
+        if l.main > 0 {
+            t.absorb_digests(Tag::Commitment, &l.caps[0]);
+        }
+        t.absorb_digests(Tag::Commitment, &p.trace_cap);
+    }
+    let challenges = if layouts.iter().any(|l| l.aux.is_some()) {
+        let ch = Challenges {
+            z: t.challenge_ext(),
+            beta: t.challenge_ext(),
+        };
+        let mut total = Ext::ZERO;
+        for (l, p) in layouts.iter().zip(&proof.tables) {
+            if l.aux.is_some() {
+                t.absorb_digests(Tag::Commitment, &p.aux_cap);
+                t.absorb_ext(Tag::Evaluations, &[p.lookup_sum]);
+                total += p.lookup_sum;
+            }
+        }
+        if !total.is_zero() {
+            return Err(VerifyError::Lookups);
+        }
+        ch
+    } else {
+        Challenges {
+            z: Ext::ZERO,
+            beta: Ext::ZERO,
+        }
+    };
+    let alpha = t.challenge_ext();
+    for p in &proof.tables {
+        t.absorb_digests(Tag::Commitment, &p.quotient_cap);
+    }
+    let zeta = t.challenge_ext();
+    for p in &proof.tables {
+        for e in &p.evals {
+            t.absorb_ext(Tag::Evaluations, &e.local);
+            t.absorb_ext(Tag::Evaluations, &e.next);
+        }
+    }
+
+    // Each table: the constraints at ζ against its quotient, then FRI and the openings.
+    for ((&(air, public), p), l) in tables.iter().zip(&proof.tables).zip(&layouts) {
+        out_of_domain(air, public, p, l, alpha, zeta, &challenges)?;
+        queries(config, p, l, zeta, &mut t)?;
+    }
+    Ok(())
+}
+
+/// The folded constraints at ζ equal the quotient's value there times the vanishing
+/// polynomial (as the selectors combine them).
+fn out_of_domain(
+    air: &dyn Air,
+    public: &[Goldilocks],
+    p: &TableProof,
+    l: &Layout,
+    alpha: Ext,
+    zeta: Ext,
+    ch: &Challenges,
+) -> Result<(), VerifyError> {
+    let n = 1u64 << p.log_rows;
+    let w_n = Goldilocks::two_adic_generator(p.log_rows as usize)
+        .map_err(|e| VerifyError::Shape(e.to_string()))?;
+    let w_last = w_n.exp_u64(n - 1);
+    let main = &p.evals[l.main];
+    let empty = super::Evals {
+        local: Vec::new(),
+        next: Vec::new(),
+    };
+    let fixed = if l.main > 0 { &p.evals[0] } else { &empty };
+    let pair = |v: &[Ext]| -> Vec<Ext> { v.chunks_exact(2).map(|c| c[0] + c[1] * u()).collect() };
+    let (aux, aux_next, claimed) = match l.aux {
+        Some(a) => (
+            pair(&p.evals[a].local),
+            pair(&p.evals[a].next),
+            p.lookup_sum,
+        ),
+        None => (Vec::new(), Vec::new(), Ext::ZERO),
+    };
+    let frame = Frame {
+        local: &main.local,
+        next: &main.next,
+        preprocessed: &fixed.local,
+        preprocessed_next: &fixed.next,
+    };
+    let mut c = Constraints::new(alpha);
+    air.eval(&frame, public, &mut c);
+    lookup::eval(&air.lookups(), &frame, &aux, &aux_next, ch, claimed, &mut c);
+    let lhs = Selectors::at(zeta, n, w_last)
+        .ok_or(VerifyError::OutOfDomain)?
+        .combine(&c);
+    if lhs != quotient_at(&p.evals[l.quotient].local, zeta.exp_u64(n)) {
+        return Err(VerifyError::OutOfDomain);
+    }
+    Ok(())
+}
+
+/// FRI on the table's DEEP combination, and at each query the opened rows against their
+/// commitments and FRI's first layer.
+fn queries(
+    config: &StarkConfig,
+    p: &TableProof,
+    l: &Layout,
+    zeta: Ext,
+    t: &mut crate::transcript::Transcript,
+) -> Result<(), VerifyError> {
+    let log_big = p.log_rows + config.fri.log_blowup;
+    let shift = Goldilocks::coset_shift();
+    let w_big = Goldilocks::two_adic_generator(log_big as usize)
+        .map_err(|e| VerifyError::Shape(e.to_string()))?;
+    let w_n = w_big.exp_power_of_2(config.fri.log_blowup as usize);
+    let zeta_next = zeta * Ext::from(w_n);
+    let gamma = t.challenge_ext();
+    let opened = fri::verify(&config.fri, shift, p.log_rows, &p.fri, t)?;
+    let weights = DeepWeights::new(gamma, &l.widths, &l.next);
+    let claims = weights.claims(&p.evals);
+    let what = |m: usize| match m {
+        m if m == l.main => "trace",
+        m if m == l.quotient => "quotient",
+        m if Some(m) == l.aux => "lookup columns",
+        _ => "preprocessed columns",
+    };
+    for (q, ((pos, value), openings)) in opened.iter().zip(&p.queries).enumerate() {
+        for (m, (o, cap)) in openings.iter().zip(&l.caps).enumerate() {
+            verify_with(config.fri.hash, cap, *pos, &o.values, &o.path).map_err(|source| {
+                VerifyError::Merkle {
+                    what: what(m),
+                    source,
+                }
+            })?;
+        }
+        let x = Ext::from(shift * w_big.exp_u64(reverse_bits(*pos, log_big) as u64));
+        let (Some(inv1), Some(inv2)) = ((x - zeta).try_inverse(), (x - zeta_next).try_inverse())
+        else {
+            return Err(VerifyError::Deep(q));
+        };
+        let rows: Vec<&[Goldilocks]> = openings.iter().map(|o| o.values.as_slice()).collect();
+        if weights.value(&rows, claims, inv1, inv2) != *value {
+            return Err(VerifyError::Deep(q));
+        }
+    }
+    Ok(())
+}
+
+/// The CPU Merkle backend for a hash (what the verifier commits preprocessed columns with).
+pub(super) fn cpu_hasher(hash: MerkleHash) -> &'static dyn MerkleHasher {
+    match hash {
+        MerkleHash::Poseidon => &CpuMerkle,
+        MerkleHash::Blake3 => &Blake3Merkle,
+    }
+}
+
+/// The CPU NTT the verifier extends preprocessed columns with.
+pub(super) fn cpu_ntt() -> Radix2Dit<Goldilocks> {
+    Radix2Dit::new()
+}
