@@ -68,6 +68,14 @@ macro_rules! lanewise {
     };
 }
 
+impl From<Goldilocks> for PackedGoldilocks {
+    /// Every lane `x`.
+    #[inline(always)]
+    fn from(x: Goldilocks) -> Self {
+        Self([x; LANES])
+    }
+}
+
 lanewise!(Add, add, add_lane);
 lanewise!(Sub, sub, sub_lane);
 lanewise!(Mul, mul, mul_lane);

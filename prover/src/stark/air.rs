@@ -4,11 +4,51 @@
 //! its columns with a multiplicity, and the sends and receives of every bus must balance
 //! across the tables of one proof.
 
-use carbide_field::{Field, Goldilocks, GoldilocksExt2};
+use carbide_field::{Field, Goldilocks, GoldilocksExt2, Kernel, PackedField, PackedGoldilocks};
 
-/// Values are evaluated in the extension field: at trace points (base values embedded) by the
-/// prover and at the out-of-domain point by the verifier, with one constraint code.
+/// The extension field: challenges, and values at the out-of-domain point.
 pub type Ext = GoldilocksExt2;
+
+/// Eight base-field values in SIMD lanes: the prover's constraint evaluations, eight points of
+/// the extension domain at once.
+pub type Packed = PackedGoldilocks;
+
+/// What constraints compute with: [`Ext`] (the verifier at ζ, and the prover where an AIR
+/// gives only [`Air::eval`]) or [`Packed`] (the prover, through [`Air::eval_packed`]).
+pub trait Value:
+    Copy
+    + Send
+    + Sync
+    + From<Goldilocks>
+    + core::ops::Add<Output = Self>
+    + core::ops::Sub<Output = Self>
+    + core::ops::Mul<Output = Self>
+{
+}
+
+impl<T> Value for T where
+    T: Copy
+        + Send
+        + Sync
+        + From<Goldilocks>
+        + core::ops::Add<Output = T>
+        + core::ops::Sub<Output = T>
+        + core::ops::Mul<Output = T>
+{
+}
+
+/// Where constraints go, by the rows they hold on. An AIR written against `Fold<V>` for any
+/// [`Value`] serves both [`Air::eval`] and [`Air::eval_packed`].
+pub trait Fold<V> {
+    /// `c = 0` on the first row.
+    fn first_row(&mut self, c: V);
+    /// `c = 0` on the last row.
+    fn last_row(&mut self, c: V);
+    /// `c = 0` on every row but the last (it relates a row to the next).
+    fn transition(&mut self, c: V);
+    /// `c = 0` on every row.
+    fn every_row(&mut self, c: V);
+}
 
 /// An algebraic intermediate representation: a trace of `width` columns and constraints of
 /// degree at most `constraint_degree` in the trace values.
@@ -23,6 +63,20 @@ pub trait Air: Sync {
     fn constraint_degree(&self) -> usize;
     /// Adds every constraint on the row pair `frame` to `out`.
     fn eval(&self, frame: &Frame<'_>, public: &[Goldilocks], out: &mut Constraints);
+
+    /// The same constraints, in the same order, on eight points of the base field at once;
+    /// `false` where the AIR does not give this fast path (the prover then calls
+    /// [`Self::eval`] point by point). Write the constraints once, generic over [`Value`] and
+    /// [`Fold`], and call them from both methods.
+    fn eval_packed(
+        &self,
+        frame: &Frame<'_, Packed>,
+        public: &[Goldilocks],
+        out: &mut PackedConstraints,
+    ) -> bool {
+        let _ = (frame, public, out);
+        false
+    }
 
     /// Preprocessed columns: fixed by the AIR, committed by prover and verifier alike.
     fn preprocessed_width(&self) -> usize {
@@ -165,15 +219,15 @@ impl Lookup {
 
 /// The rows a constraint sees.
 #[derive(Clone, Copy, Debug)]
-pub struct Frame<'a> {
+pub struct Frame<'a, V = Ext> {
     /// This row.
-    pub local: &'a [Ext],
+    pub local: &'a [V],
     /// The next row (the first row, for the last).
-    pub next: &'a [Ext],
+    pub next: &'a [V],
     /// This row's preprocessed columns.
-    pub preprocessed: &'a [Ext],
+    pub preprocessed: &'a [V],
     /// The next row's preprocessed columns.
-    pub preprocessed_next: &'a [Ext],
+    pub preprocessed_next: &'a [V],
 }
 
 /// Constraints folded with powers of a random α, by the rows they hold on.
@@ -217,6 +271,16 @@ impl Constraints {
         t
     }
 
+    /// Moves on by `count` constraints without adding any (they were folded elsewhere, e.g.
+    /// in SIMD lanes).
+    pub fn skip(&mut self, count: usize) {
+        self.count += count;
+        while self.powers.len() < self.count {
+            let last = self.powers[self.powers.len() - 1];
+            self.powers.push(last * self.alpha);
+        }
+    }
+
     /// Empties the fold for the next point, keeping the powers of α computed so far.
     pub fn reset(&mut self) {
         self.count = 0;
@@ -256,6 +320,162 @@ impl Constraints {
     }
 }
 
+impl Fold<Ext> for Constraints {
+    fn first_row(&mut self, c: Ext) {
+        Constraints::first_row(self, c);
+    }
+
+    fn last_row(&mut self, c: Ext) {
+        Constraints::last_row(self, c);
+    }
+
+    fn transition(&mut self, c: Ext) {
+        Constraints::transition(self, c);
+    }
+
+    fn every_row(&mut self, c: Ext) {
+        Constraints::every_row(self, c);
+    }
+}
+
+/// [`Constraints`] on eight base-field points at once: each fold is two packed base sums
+/// (the coordinates of α^i times a base value).
+#[derive(Clone, Debug)]
+pub struct PackedConstraints {
+    alpha: Ext,
+    /// α^i's coordinates, broadcast.
+    powers: Vec<[Packed; 2]>,
+    next_power: Ext,
+    count: usize,
+    /// The folds (first, last, transition, every), two coordinates each.
+    pub sums: [[Packed; 2]; 4],
+}
+
+impl PackedConstraints {
+    /// An empty fold with challenge `alpha`.
+    pub fn new(alpha: Ext) -> Self {
+        Self {
+            alpha,
+            powers: Vec::new(),
+            next_power: Ext::ONE,
+            count: 0,
+            sums: [[Packed::default(); 2]; 4],
+        }
+    }
+
+    /// Empties the fold for the next eight points.
+    pub fn reset(&mut self) {
+        self.count = 0;
+        self.sums = [[Packed::default(); 2]; 4];
+    }
+
+    /// How many constraints were added.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    #[inline(always)]
+    fn add(&mut self, kind: usize, c: Packed) {
+        if self.count == self.powers.len() {
+            let p = self.next_power;
+            self.powers
+                .push([Packed::broadcast(p.0[0]), Packed::broadcast(p.0[1])]);
+            self.next_power = p * self.alpha;
+        }
+        let [re, im] = self.powers[self.count];
+        let s = &mut self.sums[kind];
+        s[0] = s[0] + re * c;
+        s[1] = s[1] + im * c;
+        self.count += 1;
+    }
+}
+
+impl Fold<Packed> for PackedConstraints {
+    #[inline(always)]
+    fn first_row(&mut self, c: Packed) {
+        self.add(0, c);
+    }
+
+    #[inline(always)]
+    fn last_row(&mut self, c: Packed) {
+        self.add(1, c);
+    }
+
+    #[inline(always)]
+    fn transition(&mut self, c: Packed) {
+        self.add(2, c);
+    }
+
+    #[inline(always)]
+    fn every_row(&mut self, c: Packed) {
+        self.add(3, c);
+    }
+}
+
+/// Constraints written once, generic over the [`Value`] they compute with: an AIR
+/// implementing this gets its [`Air::eval`] and [`Air::eval_packed`] from
+/// [`eval_with`] and [`eval_packed_with`]. Mark the method `#[inline(always)]` (and what it
+/// calls): it is then compiled inside the SIMD-enabled kernel.
+pub trait GenericAir {
+    /// Adds every constraint on the row pair `frame` to `out`.
+    fn constraints<V: Value, F: Fold<V>>(
+        &self,
+        frame: &Frame<'_, V>,
+        public: &[Goldilocks],
+        out: &mut F,
+    );
+}
+
+/// [`Air::eval`] from [`GenericAir::constraints`].
+pub fn eval_with<A: GenericAir + ?Sized>(
+    air: &A,
+    frame: &Frame<'_>,
+    public: &[Goldilocks],
+    out: &mut Constraints,
+) {
+    air.constraints(frame, public, out);
+}
+
+/// [`Air::eval_packed`] from [`GenericAir::constraints`], run with the widest vector
+/// instructions the CPU has.
+pub fn eval_packed_with<A: GenericAir + ?Sized>(
+    air: &A,
+    frame: &Frame<'_, Packed>,
+    public: &[Goldilocks],
+    out: &mut PackedConstraints,
+) -> bool {
+    Packed::vectorized(PackedKernel {
+        air,
+        frame,
+        public,
+        out,
+    });
+    true
+}
+
+struct PackedKernel<'a, 'b, A: ?Sized> {
+    air: &'a A,
+    frame: &'a Frame<'b, Packed>,
+    public: &'a [Goldilocks],
+    out: &'a mut PackedConstraints,
+}
+
+impl<A: GenericAir + ?Sized> Kernel for PackedKernel<'_, '_, A> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        self.air.constraints(self.frame, self.public, self.out);
+    }
+}
+
+/// Runs `f` compiled for the widest vector instructions this CPU has (keep `f` small, calling
+/// `#[inline(always)]` functions: a large closure is compiled on its own, without them).
+#[inline(always)]
+pub fn vectorized<R>(f: impl FnOnce() -> R) -> R {
+    Packed::vectorized(f)
+}
+
 /// The Fibonacci AIR: two columns (a, b) → (b, a + b), public values the first row (a, b)
 /// and the last b.
 #[derive(Clone, Copy, Debug, Default)]
@@ -279,7 +499,28 @@ impl Air for FibonacciAir {
     }
 
     fn eval(&self, f: &Frame<'_>, public: &[Goldilocks], out: &mut Constraints) {
-        let p = |i: usize| Ext::from(public[i]);
+        eval_with(self, f, public, out);
+    }
+
+    fn eval_packed(
+        &self,
+        f: &Frame<'_, Packed>,
+        public: &[Goldilocks],
+        out: &mut PackedConstraints,
+    ) -> bool {
+        eval_packed_with(self, f, public, out)
+    }
+}
+
+impl GenericAir for FibonacciAir {
+    #[inline(always)]
+    fn constraints<V: Value, F: Fold<V>>(
+        &self,
+        f: &Frame<'_, V>,
+        public: &[Goldilocks],
+        out: &mut F,
+    ) {
+        let p = |i: usize| V::from(public[i]);
         out.first_row(f.local[0] - p(0));
         out.first_row(f.local[1] - p(1));
         out.transition(f.next[0] - f.local[1]);
@@ -325,6 +566,7 @@ impl WideAir {
         Self { width, degree: 3 }
     }
 
+    #[inline(always)]
     fn step<T: Copy + core::ops::Mul<Output = T> + core::ops::Add<Output = T>>(
         &self,
         a: T,
@@ -384,10 +626,31 @@ impl Air for WideAir {
     }
 
     fn eval(&self, f: &Frame<'_>, public: &[Goldilocks], out: &mut Constraints) {
+        eval_with(self, f, public, out);
+    }
+
+    fn eval_packed(
+        &self,
+        f: &Frame<'_, Packed>,
+        public: &[Goldilocks],
+        out: &mut PackedConstraints,
+    ) -> bool {
+        eval_packed_with(self, f, public, out)
+    }
+}
+
+impl GenericAir for WideAir {
+    #[inline(always)]
+    fn constraints<V: Value, F: Fold<V>>(
+        &self,
+        f: &Frame<'_, V>,
+        public: &[Goldilocks],
+        out: &mut F,
+    ) {
         for j in (0..self.width).step_by(2) {
             let (a, b) = (f.local[j], f.local[j + 1]);
-            out.first_row(a - Ext::from(public[j]));
-            out.first_row(b - Ext::from(public[j + 1]));
+            out.first_row(a - V::from(public[j]));
+            out.first_row(b - V::from(public[j + 1]));
             out.transition(f.next[j] - b);
             out.transition(f.next[j + 1] - self.step(a, b));
         }

@@ -16,7 +16,10 @@ mod prover;
 mod range;
 mod verifier;
 
-pub use air::{Air, Column, Constraints, Ext, FibonacciAir, Frame, Linear, Lookup, WideAir};
+pub use air::{
+    Air, Column, Constraints, Ext, FibonacciAir, Fold, Frame, GenericAir, Linear, Lookup, Packed,
+    PackedConstraints, Value, WideAir, eval_packed_with, eval_with,
+};
 pub use proof::{Evals, Opening, StarkProof, TableProof};
 pub use prover::{Stage, Table, prove, prove_tables, prove_tables_with};
 pub use range::{ByteRangeAir, BytesAir};

@@ -1,16 +1,16 @@
 //! The prover: generic over the NTT and Merkle backends.
 
 use carbide_field::merkle::{MerkleHasher, MerkleTree};
-use carbide_field::{Field, Goldilocks, TwoAdicField};
+use carbide_field::{Field, Goldilocks, PackedField, TwoAdicField};
 use carbide_ntt::Ntt;
 use rayon::prelude::*;
 
-use super::air::{Air, Constraints, Ext, Frame};
+use super::air::{Air, Constraints, Ext, Frame, Packed, PackedConstraints, vectorized};
 use super::lookup::{self, Challenges};
 use super::proof::{Evals, Opening, StarkProof, TableProof};
 use super::{
-    DeepWeights, ProveError, StarkConfig, bit_reverse_rows, check_trace, domain, domain_selectors,
-    reverse_bits, start_transcript, table_degree,
+    DeepWeights, ProveError, Selectors, StarkConfig, bit_reverse_rows, check_trace, domain,
+    domain_selectors, reverse_bits, start_transcript, table_degree,
 };
 use crate::fri;
 use crate::transcript::{Tag, Transcript};
@@ -401,7 +401,7 @@ fn quotient(
     let (w, pw) = (air.width(), air.preprocessed_width());
     let k = c.lookups.len();
     let aw = lookup::aux_width(k);
-    let (aux, claimed) = match &com.aux {
+    let (aux_matrix, claimed) = match &com.aux {
         Some((m, s)) => (Some(m), *s),
         None => (None, Ext::ZERO),
     };
@@ -410,48 +410,123 @@ fn quotient(
         beta: Ext::ZERO,
     };
     let ch = challenges.unwrap_or(&no_challenges);
-    let ext_row = |m: &Matrix, p: usize, out: &mut [Ext]| {
-        for (o, &v) in out.iter_mut().zip(m.row(p)) {
-            *o = Ext::from(v);
+    let public = c.table.public;
+    // One point in the extension field: the AIR's constraints unless `skip` of them were
+    // folded in SIMD lanes already, then the lookups'.
+    let ext_point = |scratch: &mut ExtScratch, i: usize, skip: Option<usize>| -> Ext {
+        let p = reverse_bits(i, log_big);
+        let q = reverse_bits((i + blowup) % big, log_big);
+        let ExtScratch {
+            main,
+            fixed,
+            aux,
+            cons,
+        } = scratch;
+        ext_row(&com.main, p, &mut main[0]);
+        ext_row(&com.main, q, &mut main[1]);
+        if let Some(f) = &com.fixed {
+            ext_row(f, p, &mut fixed[0]);
+            ext_row(f, q, &mut fixed[1]);
         }
+        if let Some(a) = aux_matrix {
+            lookup::ext_pairs(a.row(p), &mut aux[0]);
+            lookup::ext_pairs(a.row(q), &mut aux[1]);
+        }
+        let frame = Frame {
+            local: &main[0],
+            next: &main[1],
+            preprocessed: &fixed[0],
+            preprocessed_next: &fixed[1],
+        };
+        cons.reset();
+        match skip {
+            Some(count) => cons.skip(count),
+            None => air.eval(&frame, public, cons),
+        }
+        lookup::eval(&c.lookups, &frame, &aux[0], &aux[1], ch, claimed, cons);
+        selectors[i].combine(cons)
     };
-    let values: Vec<Ext> = (0..big)
-        .into_par_iter()
-        .map_init(
-            || {
-                (
-                    [vec![Ext::ZERO; w], vec![Ext::ZERO; w]],
-                    [vec![Ext::ZERO; pw], vec![Ext::ZERO; pw]],
-                    [vec![Ext::ZERO; aw], vec![Ext::ZERO; aw]],
-                    Constraints::new(alpha),
-                )
+    let scratch = || ExtScratch {
+        main: [vec![Ext::ZERO; w], vec![Ext::ZERO; w]],
+        fixed: [vec![Ext::ZERO; pw], vec![Ext::ZERO; pw]],
+        aux: [vec![Ext::ZERO; aw], vec![Ext::ZERO; aw]],
+        cons: Constraints::new(alpha),
+    };
+    const L: usize = <Packed as PackedField>::WIDTH;
+    let mut probe = PackedConstraints::new(alpha);
+    let zeros = (vec![Packed::default(); w], vec![Packed::default(); pw]);
+    let packed = big.is_multiple_of(L)
+        && air.eval_packed(
+            &Frame {
+                local: &zeros.0,
+                next: &zeros.0,
+                preprocessed: &zeros.1,
+                preprocessed_next: &zeros.1,
             },
-            |([local, next], [pl, pn], [al, an], cons), i| {
-                let p = reverse_bits(i, log_big);
-                let q = reverse_bits((i + blowup) % big, log_big);
-                ext_row(&com.main, p, local);
-                ext_row(&com.main, q, next);
-                if let Some(f) = &com.fixed {
-                    ext_row(f, p, pl);
-                    ext_row(f, q, pn);
-                }
-                if let Some(a) = aux {
-                    lookup::ext_pairs(a.row(p), al);
-                    lookup::ext_pairs(a.row(q), an);
-                }
-                let frame = Frame {
-                    local,
-                    next,
-                    preprocessed: pl,
-                    preprocessed_next: pn,
-                };
-                cons.reset();
-                air.eval(&frame, c.table.public, cons);
-                lookup::eval(&c.lookups, &frame, al, an, ch, claimed, cons);
-                selectors[i].combine(cons)
-            },
-        )
-        .collect();
+            public,
+            &mut probe,
+        );
+    let values: Vec<Ext> = if packed {
+        // Eight points at a time in SIMD lanes for the AIR's constraints (base field); the
+        // lookups' constraints, in the extension, point by point.
+        let count = probe.count();
+        (0..big / L)
+            .into_par_iter()
+            .map_init(
+                || {
+                    (
+                        [vec![Packed::default(); w], vec![Packed::default(); w]],
+                        [vec![Packed::default(); pw], vec![Packed::default(); pw]],
+                        PackedConstraints::new(alpha),
+                        scratch(),
+                    )
+                },
+                |([local, next], [pl, pn], cons, ext), chunk| {
+                    let i0 = chunk * L;
+                    let ps: [usize; L] = core::array::from_fn(|l| reverse_bits(i0 + l, log_big));
+                    let qs: [usize; L] =
+                        core::array::from_fn(|l| reverse_bits((i0 + l + blowup) % big, log_big));
+                    vectorized(|| {
+                        gather(&com.main, &ps, local);
+                        gather(&com.main, &qs, next);
+                        if let Some(f) = &com.fixed {
+                            gather(f, &ps, pl);
+                            gather(f, &qs, pn);
+                        }
+                    });
+                    cons.reset();
+                    air.eval_packed(
+                        &Frame {
+                            local,
+                            next,
+                            preprocessed: pl,
+                            preprocessed_next: pn,
+                        },
+                        public,
+                        cons,
+                    );
+                    let (re, im) =
+                        vectorized(|| combine_packed(&cons.sums, &selectors[i0..i0 + L]));
+                    let mut out = [Ext::ZERO; L];
+                    for (l, o) in out.iter_mut().enumerate() {
+                        *o = Ext::new(re[l], im[l]);
+                        if !c.lookups.is_empty() {
+                            *o += ext_point(ext, i0 + l, Some(count));
+                        }
+                    }
+                    out
+                },
+            )
+            .collect::<Vec<[Ext; L]>>()
+            .into_iter()
+            .flatten()
+            .collect()
+    } else {
+        (0..big)
+            .into_par_iter()
+            .map_init(scratch, |s, i| ext_point(s, i, None))
+            .collect()
+    };
     let d = table_degree(air, k);
     let mut q: Vec<Goldilocks> = values.iter().flat_map(|v| v.0).collect();
     drop(values);
@@ -468,6 +543,43 @@ fn quotient(
         }
     }
     ctx.commit_coeffs(chunks, qw, false)
+}
+
+/// Rows `ps` of a matrix, column by column in SIMD lanes.
+#[inline(always)]
+fn gather(m: &Matrix, ps: &[usize; 8], out: &mut [Packed]) {
+    for (k, o) in out.iter_mut().enumerate() {
+        *o = Packed::from_fn(|l| m.rows[ps[l] * m.width + k]);
+    }
+}
+
+/// The quotient's two coordinates at eight points from the packed folds and the points'
+/// selectors: first·sel₁ + last·sel₂ + (transition·sel₃ + every)/Z_H.
+#[inline(always)]
+fn combine_packed(
+    sums: &[[Packed; 2]; 4],
+    selectors: &[Selectors<Goldilocks>],
+) -> ([Goldilocks; 8], [Goldilocks; 8]) {
+    let sel = |f: fn(&Selectors<Goldilocks>) -> Goldilocks| Packed::from_fn(|l| f(&selectors[l]));
+    let (sf, sl) = (sel(|s| s.first), sel(|s| s.last));
+    let (st, zh) = (sel(|s| s.transition), sel(|s| s.zh_inv));
+    let [f, la, t, e] = sums;
+    let coord = |j: usize| (f[j] * sf + la[j] * sl + (t[j] * st + e[j]) * zh).0;
+    (coord(0), coord(1))
+}
+
+/// Rows of the extension as extension values, and a constraint fold, per thread.
+struct ExtScratch {
+    main: [Vec<Ext>; 2],
+    fixed: [Vec<Ext>; 2],
+    aux: [Vec<Ext>; 2],
+    cons: Constraints,
+}
+
+fn ext_row(m: &Matrix, p: usize, out: &mut [Ext]) {
+    for (o, &v) in out.iter_mut().zip(m.row(p)) {
+        *o = Ext::from(v);
+    }
 }
 
 /// Σ_r c_r·x^r for every column of a row-major coefficient matrix (rows split across threads,

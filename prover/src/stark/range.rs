@@ -5,7 +5,10 @@
 
 use carbide_field::{Field, Goldilocks};
 
-use super::air::{Air, Column, Constraints, Ext, Frame, Linear, Lookup};
+use super::air::{
+    Air, Column, Constraints, Fold, Frame, GenericAir, Linear, Lookup, Packed, PackedConstraints,
+    Value, eval_packed_with, eval_with,
+};
 
 /// The bus byte values travel on.
 const BYTES: u32 = 0;
@@ -31,8 +34,17 @@ impl Air for BytesAir {
         1
     }
 
-    fn eval(&self, f: &Frame<'_>, _public: &[Goldilocks], out: &mut Constraints) {
-        out.every_row(f.local[0] + f.local[1] - Ext::from(Goldilocks::new(255)));
+    fn eval(&self, f: &Frame<'_>, public: &[Goldilocks], out: &mut Constraints) {
+        eval_with(self, f, public, out);
+    }
+
+    fn eval_packed(
+        &self,
+        f: &Frame<'_, Packed>,
+        public: &[Goldilocks],
+        out: &mut PackedConstraints,
+    ) -> bool {
+        eval_packed_with(self, f, public, out)
     }
 
     fn lookups(&self) -> Vec<Lookup> {
@@ -40,6 +52,18 @@ impl Air for BytesAir {
         (0..2)
             .map(|c| Lookup::send(BYTES, vec![Linear::column(Column::Main(c))], one.clone()))
             .collect()
+    }
+}
+
+impl GenericAir for BytesAir {
+    #[inline(always)]
+    fn constraints<V: Value, F: Fold<V>>(
+        &self,
+        f: &Frame<'_, V>,
+        _public: &[Goldilocks],
+        out: &mut F,
+    ) {
+        out.every_row(f.local[0] + f.local[1] - V::from(Goldilocks::new(255)));
     }
 }
 
