@@ -34,3 +34,21 @@ extern "C" __global__ void merkle_compress(const u64* below, u64 n, const u64* r
         for (int i = 0; i < poseidon::DIGEST; i++) above[4 * j + i] = poseidon::canonical(s[i]);
     }
 }
+
+// Proof-of-work search: every nonce in [start, start + count) is written at `position` of
+// `base` (a sponge state with its pending inputs in place), the state permuted, and the nonce
+// kept, with atomicMin into *found, if element 7 (the challenge drawn next) has `bits`
+// leading zeros (1 <= bits <= 32). Nonces stay below p, so they are their own field element.
+extern "C" __global__ void poseidon_grind(const u64* base, u32 position, u32 bits, u64 start,
+                                          u64 count, const u64* rc, unsigned long long* found) {
+    for (u64 i = blockIdx.x * (u64)blockDim.x + threadIdx.x; i < count;
+         i += (u64)gridDim.x * blockDim.x) {
+        u64 s[poseidon::WIDTH];
+        for (int k = 0; k < poseidon::WIDTH; k++) s[k] = base[k];
+        u64 nonce = start + i;
+        s[position] = nonce;
+        poseidon::permute(s, rc);
+        if ((poseidon::canonical(s[poseidon::RATE - 1]) >> (64 - bits)) == 0)
+            atomicMin(found, (unsigned long long)nonce);
+    }
+}

@@ -5,7 +5,7 @@
 
 use carbide_field::Goldilocks;
 use carbide_field::merkle::{MerkleError, MerkleHasher, MerkleTree, tree_height};
-use carbide_field::poseidon::{Digest, ROUND_CONSTANTS};
+use carbide_field::poseidon::{Digest, ROUND_CONSTANTS, WIDTH};
 use cudarc::driver::{CudaSlice, LaunchConfig};
 
 use crate::device::{Arg, Gpu};
@@ -102,7 +102,64 @@ impl CudaMerkle {
     }
 }
 
+impl CudaMerkle {
+    /// The least nonce passing Poseidon proof of work from `base` (see
+    /// `carbide_field::poseidon::grind`), searched on the device in batches.
+    pub fn grind_on(
+        &self,
+        base: &[Goldilocks; WIDTH],
+        position: usize,
+        bits: u32,
+    ) -> Result<u64, CudaError> {
+        if bits == 0 {
+            return Ok(0);
+        }
+        if position >= WIDTH || bits > 32 {
+            return Err(CudaError::Shape(format!(
+                "grinding {bits} bits at position {position}"
+            )));
+        }
+        const BATCH: u64 = 1 << 22;
+        let g = &self.gpu;
+        let s = g.stream();
+        let base = s.clone_htod(as_words(base)?).map_err(driver_error)?;
+        let rc = s.clone_htod(&ROUND_CONSTANTS[..]).map_err(driver_error)?;
+        let found = s.clone_htod(&[u64::MAX]).map_err(driver_error)?;
+        // 2^32 batches of 2^22 nonces keep every nonce below p.
+        for start in (0..1u64 << 40).step_by(BATCH as usize) {
+            let args = [
+                g.addr(&base),
+                (position as u32).into(),
+                bits.into(),
+                start.into(),
+                BATCH.into(),
+                g.addr(&rc),
+                g.addr(&found),
+            ];
+            // SAFETY: poseidon_grind(const u64* base, u32 position, u32 bits, u64 start,
+            // u64 count, const u64* rc, unsigned long long* found) reads the 12 base words
+            // and the 360 constants and atomically lowers the one word at `found`; position
+            // < 12 and 1 <= bits <= 32 were checked; the buffers outlive the kernel.
+            unsafe { g.launch("merkle.cu", "poseidon_grind", grid(BATCH), &args)? };
+            let hit = s.clone_dtoh(&found).map_err(driver_error)?;
+            if let Some(&n) = hit.first().filter(|&&n| n != u64::MAX) {
+                return Ok(n);
+            }
+        }
+        Err(CudaError::Shape(format!("no nonce for {bits} bits")))
+    }
+}
+
 impl MerkleHasher for CudaMerkle {
+    fn grind(
+        &self,
+        base: &[Goldilocks; WIDTH],
+        position: usize,
+        bits: u32,
+    ) -> Result<u64, MerkleError> {
+        self.grind_on(base, position, bits).map_err(failed)
+    }
+
     fn hash_rows(&self, values: &[Goldilocks], width: usize) -> Result<Vec<Digest>, MerkleError> {
         let height = tree_height(values.len(), width, 0)?;
         let tree = self.commit_on(values, width, height).map_err(failed)?;
@@ -139,6 +196,42 @@ mod tests {
     fn harness() -> Option<&'static PathBuf> {
         static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
         crate::testing::host_program(&BUILT, "merkle")
+    }
+
+    #[test]
+    fn grinding_on_the_host_finds_the_cpus_nonce() {
+        static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+        let Some(exe) = crate::testing::host_program(&BUILT, "grind") else {
+            return;
+        };
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(6);
+        for (position, bits) in [(0usize, 1u32), (3, 5), (7, 8), (2, 9)] {
+            let base: [Goldilocks; WIDTH] = core::array::from_fn(|_| Goldilocks::random(&mut rng));
+            let want = carbide_field::poseidon::grind(&base, position, bits);
+            // One range holding the answer, and one starting past it (nothing lower there).
+            for (start, count) in [(0u64, want + 100), (want + 1, 64)] {
+                let mut input = String::new();
+                for b in base {
+                    let _ = write!(input, "{:x} ", b.as_noncanonical_u64());
+                }
+                let _ = write!(input, "{position} {bits} {start:x} {count:x} ");
+                for c in ROUND_CONSTANTS {
+                    let _ = write!(input, "{c:x} ");
+                }
+                let out = crate::testing::run_host_program(exe, input);
+                let got = u64::from_str_radix(out.trim(), 16).unwrap();
+                if start == 0 {
+                    assert_eq!(got, want, "position {position}, {bits} bits");
+                } else {
+                    assert!(got == u64::MAX || got > want);
+                    if got != u64::MAX {
+                        assert!(carbide_field::poseidon::grind_ok(
+                            &base, position, got, bits
+                        ));
+                    }
+                }
+            }
+        }
     }
 
     #[test]

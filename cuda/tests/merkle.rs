@@ -62,3 +62,21 @@ fn bad_shapes_are_refused() {
         Err(MerkleError::CapTooHigh { .. })
     ));
 }
+
+#[test]
+fn grinding_finds_the_cpus_nonce() {
+    let Some(g) = gpu() else { return };
+    let m = CudaMerkle::new(&g).unwrap();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(12);
+    for (position, bits) in [(0usize, 0u32), (0, 1), (5, 8), (7, 16), (3, 20)] {
+        let base: [Goldilocks; 12] = core::array::from_fn(|_| Goldilocks::random(&mut rng));
+        assert_eq!(
+            m.grind(&base, position, bits).unwrap(),
+            CpuMerkle.grind(&base, position, bits).unwrap(),
+            "position {position}, {bits} bits"
+        );
+    }
+    let base = [Goldilocks::ZERO; 12];
+    assert!(m.grind(&base, 12, 4).is_err());
+    assert!(m.grind(&base, 0, 33).is_err());
+}

@@ -259,6 +259,18 @@ pub trait MerkleHasher: Sync {
         compress_pairs(below)
     }
 
+    /// The least nonce passing Poseidon proof of work from the sponge state `base` with the
+    /// nonce written at `position` ([`crate::poseidon::grind`]): the transcript's grinding,
+    /// done where the hashing is (a GPU backend searches on its device).
+    fn grind(
+        &self,
+        base: &[Goldilocks; crate::poseidon::WIDTH],
+        position: usize,
+        bits: u32,
+    ) -> Result<u64, MerkleError> {
+        Ok(crate::poseidon::grind(base, position, bits))
+    }
+
     /// The tree over the rows, up to a cap of `2^cap_height` digests.
     fn commit(
         &self,

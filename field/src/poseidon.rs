@@ -735,6 +735,53 @@ pub fn permute_many(states: &mut [[Goldilocks; WIDTH]]) {
     }
 }
 
+/// Whether writing `nonce` at `position` of `base` and permuting leaves element `RATE − 1`
+/// (the challenge a sponge draws next) with `bits` leading zeros: the proof-of-work test.
+pub fn grind_ok(base: &[Goldilocks; WIDTH], position: usize, nonce: u64, bits: u32) -> bool {
+    let mut s = *base;
+    s[position.min(WIDTH - 1)] = Goldilocks::new(nonce);
+    permute(&mut s);
+    bits == 0 || s[RATE - 1].as_canonical_u64() >> (64 - bits.min(64)) == 0
+}
+
+/// The least nonce passing [`grind_ok`]: blocks of nonces in SIMD lanes, rounds of blocks
+/// across threads (the answer does not depend on the thread count).
+pub fn grind(base: &[Goldilocks; WIDTH], position: usize, bits: u32) -> u64 {
+    if bits == 0 {
+        return 0;
+    }
+    const BLOCK: u64 = 1 << 10;
+    let position = position.min(WIDTH - 1);
+    let hit = |block: u64| -> Option<u64> {
+        let mut states: Vec<[Goldilocks; WIDTH]> = (block * BLOCK..(block + 1) * BLOCK)
+            .map(|n| {
+                let mut s = *base;
+                s[position] = Goldilocks::new(n);
+                s
+            })
+            .collect();
+        permute_many(&mut states);
+        (0..BLOCK)
+            .find(|&i| states[i as usize][RATE - 1].as_canonical_u64() >> (64 - bits.min(64)) == 0)
+            .map(|i| block * BLOCK + i)
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let per_round = 4 * rayon::current_num_threads() as u64;
+        (0u64..)
+            .find_map(|round| {
+                (round * per_round..(round + 1) * per_round)
+                    .into_par_iter()
+                    .filter_map(hit)
+                    .min()
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "parallel"))]
+    (0u64..).find_map(hit).unwrap_or_default()
+}
+
 /// Pairs of digests compressed `P::WIDTH` at a time.
 struct PairDigests<'a> {
     below: &'a [Digest],

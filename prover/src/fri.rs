@@ -313,7 +313,12 @@ fn prove_inner(
     }
     let final_poly = coeffs[..len].to_vec();
     transcript.absorb_ext(Tag::Evaluations, &final_poly);
-    let pow_nonce = transcript.grind(config.pow_bits);
+    let pow_nonce = transcript
+        .grind(config.pow_bits, merkle)
+        .map_err(|source| FriError::Merkle {
+            layer: rounds,
+            source,
+        })?;
     transcript.absorb(Tag::Nonce, &[Goldilocks::new(pow_nonce)]);
     let positions: Vec<usize> = (0..config.num_queries)
         .map(|_| transcript.challenge_index(log_n))

@@ -5,6 +5,7 @@
 //! messages read the same, and byte strings are packed seven bytes to an element (always
 //! below p).
 
+use carbide_field::merkle::{MerkleError, MerkleHasher};
 use carbide_field::poseidon::{self, Digest, RATE, WIDTH};
 use carbide_field::{Field, Goldilocks, GoldilocksExt2};
 
@@ -58,33 +59,15 @@ impl Challenger {
         self.output.pop().unwrap_or(Goldilocks::ZERO)
     }
 
-    /// The challenge that observing `x` then drawing would give, for many `x` at once (without
-    /// changing the sponge): one permutation each, several in SIMD lanes.
-    pub fn challenges_after(&self, xs: &[Goldilocks]) -> Vec<Goldilocks> {
-        let n = self.input.len();
-        if n + 1 > RATE {
-            // Never the case: the buffer is flushed whenever it fills.
-            return xs
-                .iter()
-                .map(|&x| {
-                    let mut c = self.clone();
-                    c.observe(x);
-                    c.challenge()
-                })
-                .collect();
-        }
+    /// The state a permutation would start from if `x` were observed next (the pending
+    /// inputs written over the rate), and where `x` goes: what a proof-of-work search
+    /// permutes, one nonce at a time.
+    pub fn next_state(&self) -> ([Goldilocks; WIDTH], usize) {
         let mut base = self.state;
-        base[..n].copy_from_slice(&self.input);
-        let mut states: Vec<[Goldilocks; WIDTH]> = xs
-            .iter()
-            .map(|&x| {
-                let mut s = base;
-                s[n] = x;
-                s
-            })
-            .collect();
-        poseidon::permute_many(&mut states);
-        states.iter().map(|s| s[RATE - 1]).collect()
+        // The buffer is flushed whenever it fills, so it holds fewer than RATE inputs.
+        let n = self.input.len().min(RATE - 1);
+        base[..n].copy_from_slice(&self.input[..n]);
+        (base, n)
     }
 
     fn duplex(&mut self) {
@@ -176,37 +159,17 @@ impl Transcript {
     }
 
     /// The least nonce whose absorption as a [`Tag::Nonce`] message makes the next challenge
-    /// start with `bits` zero bits (searched in blocks across threads, so the answer does not
-    /// depend on the thread count).
-    pub fn grind(&self, bits: u32) -> u64 {
+    /// start with `bits` zero bits, searched by `hasher` (the CPU's search in SIMD lanes across
+    /// threads, or a GPU's); the answer is the same whoever searches.
+    pub fn grind(&self, bits: u32, hasher: &dyn MerkleHasher) -> Result<u64, MerkleError> {
         if bits == 0 {
-            return 0;
+            return Ok(0);
         }
         let mut framed = self.sponge.clone();
         framed.observe(Goldilocks::new(Tag::Nonce as u64));
         framed.observe(Goldilocks::new(1));
-        const BLOCK: u64 = 1 << 10;
-        let hit = |block: u64| -> Option<u64> {
-            let nonces: Vec<Goldilocks> = (block * BLOCK..(block + 1) * BLOCK)
-                .map(Goldilocks::new)
-                .collect();
-            let c = framed.challenges_after(&nonces);
-            (0..BLOCK)
-                .find(|&i| c[i as usize].as_canonical_u64() >> (64 - bits) == 0)
-                .map(|i| block * BLOCK + i)
-        };
-        // Blocks in parallel rounds of a few per thread: the first round with a hit decides,
-        // and within it the least nonce.
-        let per_round = 4 * rayon::current_num_threads() as u64;
-        (0u64..)
-            .find_map(|round| {
-                use rayon::prelude::*;
-                (round * per_round..(round + 1) * per_round)
-                    .into_par_iter()
-                    .filter_map(hit)
-                    .min()
-            })
-            .unwrap_or_default()
+        let (base, position) = framed.next_state();
+        hasher.grind(&base, position, bits)
     }
 
     /// Whether `nonce` passes [`Self::grind`]'s test.
@@ -271,20 +234,22 @@ mod tests {
             let mut t = Transcript::new(b"grind");
             // Buffered inputs of every length before the nonce's message.
             t.absorb(Tag::Public, &(0..prefix).map(g).collect::<Vec<_>>());
-            let nonce = t.grind(bits);
+            let nonce = t.grind(bits, &carbide_field::merkle::CpuMerkle).unwrap();
             assert!(t.check_grind(nonce, bits), "{prefix} {bits}");
             let least = (0u64..).find(|&n| t.check_grind(n, bits)).unwrap();
             assert_eq!(nonce, least, "{prefix} {bits}");
         }
-        // The batch challenges are what one observation then one draw give.
+        // The state a nonce's permutation starts from is what observing it then drawing uses.
         let mut c = Challenger::new();
         for i in 0..13 {
-            let xs: Vec<Goldilocks> = (0..19).map(|j| g(1000 * i + j)).collect();
-            let batch = c.challenges_after(&xs);
-            for (x, b) in xs.iter().zip(&batch) {
+            let (base, position) = c.next_state();
+            for x in [g(0), g(5), g(1 << 40)] {
                 let mut one = c.clone();
-                one.observe(*x);
-                assert_eq!(one.challenge(), *b);
+                one.observe(x);
+                let mut s = base;
+                s[position] = x;
+                poseidon::permute(&mut s);
+                assert_eq!(one.challenge(), s[RATE - 1]);
             }
             c.observe(g(i));
         }
