@@ -1,15 +1,18 @@
 //! carbide-prover: the proving stack.
 //!
-//! - [`stark`]: the AIR API, the STARK prover (generic over the NTT and Merkle backends) and
-//!   [`stark::verify`] (no backend), for one table;
+//! - [`stark`]: the AIR API (constraints written once for the extension field and for SIMD
+//!   lanes, preprocessed columns, logUp lookups between tables), the STARK prover (generic
+//!   over the NTT and Merkle backends, one or several tables per proof, Poseidon or BLAKE3
+//!   trees) and [`stark::verify`] / [`stark::verify_tables`] (no backend);
 //! - [`fri`]: the FRI low-degree test over Goldilocks with challenges in its quadratic
 //!   extension;
 //! - [`transcript`]: the Fiat–Shamir transcript (plonky2's Poseidon duplex sponge with
 //!   carbide's message framing);
 //! - [`cli`]: the proof files of `carbide prove` and `carbide verify`.
 //!
-//! To come: preprocessed columns and multi-table logUp lookups, the RV32IM zkVM, the
-//! marketplace task adapter.
+//! - `race` (the `bench` feature): the same AIR for starky, and the race against its prover.
+//!
+//! To come: the RV32IM zkVM, the marketplace task adapter.
 
 pub mod cli;
 pub mod fri;

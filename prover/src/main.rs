@@ -320,8 +320,9 @@ mod bench {
         };
         match (args.backend, args.suite) {
             (Backend::Cpu, _) => {}
-            (backend, suite @ ("ntt" | "msm")) => match Gpu::new(0) {
+            (backend, suite @ ("ntt" | "msm" | "stark")) => match Gpu::new(0) {
                 Ok(gpu) if suite == "ntt" => return gpu_ntt(&gpu, &args),
+                Ok(gpu) if suite == "stark" => return gpu_stark(&gpu, &args),
                 Ok(gpu) => return gpu_msm(&gpu, &args),
                 Err(e) if backend == Backend::Cuda => {
                     eprintln!("carbide bench: --backend cuda: {e}");
@@ -464,6 +465,112 @@ mod bench {
                 ExitCode::FAILURE
             }
         }
+    }
+
+    /// The STARK prover on the GPU backends (CudaNtt, CudaMerkle: LDE, quotient transforms,
+    /// commitments, grinding) against the CPU backends, the same wide-fib statements and the
+    /// configuration of the starky race, interleaved rounds; proofs checked byte-identical.
+    fn gpu_stark(gpu: &Gpu, args: &Args) -> ExitCode {
+        use carbide_cuda::{CudaMerkle, CudaNtt};
+        use carbide_field::Goldilocks;
+        use carbide_field::merkle::{CpuMerkle, MerkleHash};
+        use carbide_ntt::Radix2Dit;
+        use carbide_prover::stark::{WideAir, prove};
+        let info = gpu.info();
+        let (ntt, merkle) = match (CudaNtt::<Goldilocks>::new(gpu), CudaMerkle::new(gpu)) {
+            (Ok(n), Ok(m)) => (n, m),
+            (Err(e), _) => {
+                eprintln!("carbide bench: {e}");
+                return ExitCode::FAILURE;
+            }
+            (_, Err(e)) => {
+                eprintln!("carbide bench: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        println!(
+            "carbide bench stark --backend cuda: {} ({}), {} MiB; CPU {} threads; wide-fib 32 columns, blowup 2, 84 queries, 16 bits of grinding",
+            info.name,
+            info.arch(),
+            info.total_memory >> 20,
+            rayon_threads()
+        );
+        println!("| workload | GPU backends | CPU backends | CPU / GPU |");
+        println!("|---|---|---|---|");
+        let config = carbide_prover::race::config(MerkleHash::Poseidon);
+        let air = WideAir::fib(32);
+        let cpu_ntt = Radix2Dit::<Goldilocks>::new();
+        let mut rows = Vec::new();
+        for k in [16u32, 18, 20] {
+            let (trace, public) = air.trace(k, 1);
+            let run = |on_gpu: bool| {
+                let start = std::time::Instant::now();
+                let p = if on_gpu {
+                    prove(&air, &config, &trace, &public, &ntt, &merkle)
+                } else {
+                    prove(&air, &config, &trace, &public, &cpu_ntt, &CpuMerkle)
+                };
+                p.map(|p| (start.elapsed().as_secs_f64(), p.to_bytes()))
+            };
+            let (mut g, mut c) = (Vec::new(), Vec::new());
+            for round in 0..args.opts.rounds {
+                let order = if round % 2 == 0 {
+                    [true, false]
+                } else {
+                    [false, true]
+                };
+                let mut bytes = Vec::new();
+                for on_gpu in order {
+                    match run(on_gpu) {
+                        Ok((t, b)) => {
+                            if on_gpu {
+                                g.push(t)
+                            } else {
+                                c.push(t)
+                            }
+                            bytes.push(b);
+                        }
+                        Err(e) => {
+                            eprintln!("carbide bench: 2^{k}: {e}");
+                            return ExitCode::FAILURE;
+                        }
+                    }
+                }
+                if bytes[0] != bytes[1] {
+                    eprintln!("carbide bench: 2^{k}: the GPU's proof differs from the CPU's");
+                    return ExitCode::FAILURE;
+                }
+            }
+            let median = |mut v: Vec<f64>| {
+                v.sort_by(f64::total_cmp);
+                v[v.len() / 2]
+            };
+            let (gm, cm) = (median(g), median(c));
+            println!(
+                "| stark/wide-fib-32x2^{k} | {} | {} | {:.2}× |",
+                fmt_time(gm),
+                fmt_time(cm),
+                cm / gm
+            );
+            rows.push(serde_json::json!({
+                "group": format!("stark/wide-fib-32x2^{k}"),
+                "gpu_median_s": gm,
+                "cpu_median_s": cm,
+                "cpu_over_gpu": cm / gm,
+            }));
+        }
+        let json = serde_json::json!({
+            "tool": "carbide bench stark --backend cuda",
+            "device": info.name,
+            "rounds": args.opts.rounds,
+            "results": rows,
+        });
+        write_outputs(args, |_| {
+            (
+                serde_json::to_string_pretty(&json).unwrap_or_default(),
+                None,
+            )
+        })
     }
 
     fn rayon_threads() -> usize {

@@ -6,7 +6,10 @@ use carbide_cuda::{CudaMerkle, CudaNtt};
 use carbide_field::Goldilocks;
 use carbide_field::merkle::CpuMerkle;
 use carbide_ntt::Radix2Dit;
-use carbide_prover::stark::{FibonacciAir, StarkConfig, WideAir, prove, verify};
+use carbide_prover::stark::{
+    ByteRangeAir, BytesAir, FibonacciAir, StarkConfig, Table, WideAir, prove, prove_tables, verify,
+    verify_tables,
+};
 
 #[test]
 fn gpu_and_cpu_proofs_are_byte_identical() {
@@ -40,4 +43,24 @@ fn gpu_and_cpu_proofs_are_byte_identical() {
         assert_eq!(on_gpu.to_bytes(), on_cpu.to_bytes(), "{}", air.name());
         verify(air.as_ref(), &config, &public, &on_gpu).unwrap();
     }
+    // Two tables with a preprocessed column and a lookup.
+    let xs: Vec<u64> = (0..1000u64).map(|i| (i * 7 + 3) % 256).collect();
+    let bytes = BytesAir::trace(&xs);
+    let range = ByteRangeAir::trace(&bytes);
+    let tables = [
+        Table {
+            air: &BytesAir,
+            trace: &bytes,
+            public: &[],
+        },
+        Table {
+            air: &ByteRangeAir,
+            trace: &range,
+            public: &[],
+        },
+    ];
+    let on_gpu = prove_tables(&tables, &config, &ntt, &merkle).unwrap();
+    let on_cpu = prove_tables(&tables, &config, &Radix2Dit::new(), &CpuMerkle).unwrap();
+    assert_eq!(on_gpu.to_bytes(), on_cpu.to_bytes(), "bytes + byte-range");
+    verify_tables(&[(&BytesAir, &[]), (&ByteRangeAir, &[])], &config, &on_gpu).unwrap();
 }

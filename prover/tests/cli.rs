@@ -25,7 +25,7 @@ fn cuda_without_a_gpu_is_a_one_line_error() {
     if has_gpu() {
         return;
     }
-    for suite in ["ntt", "msm"] {
+    for suite in ["ntt", "msm", "stark"] {
         let out = carbide("cuda", &["bench", suite]);
         assert_eq!(out.status.code(), Some(1), "{suite}");
         let err = String::from_utf8_lossy(&out.stderr);

@@ -63,6 +63,47 @@ fn prove_then_verify_and_reject_changes() {
     std::fs::write(&bad, b"garbage").unwrap();
     assert_eq!(verify(&bad).status.code(), Some(1));
     assert_eq!(verify(&dir.join("missing.proof")).status.code(), Some(1));
+    // Two tables with a lookup, BLAKE3 trees, the progress display on stderr.
+    let two = dir.join("bytes.proof");
+    let out = Command::new(common::carbide_exe())
+        .args([
+            "prove",
+            "--air",
+            "bytes",
+            "--log-rows",
+            "5",
+            "--hash",
+            "blake3",
+            "--progress",
+            "--backend",
+            "cpu",
+            "-o",
+        ])
+        .arg(&two)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stages = String::from_utf8_lossy(&out.stderr);
+    for stage in ["commit traces", "lookups", "quotient", "FRI and queries"] {
+        assert!(stages.contains(stage), "{stages}");
+    }
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("2 tables") && summary.contains("blake3"),
+        "{summary}"
+    );
+    let ok = verify(&two);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("blake3"));
     let unknown = Command::new(common::carbide_exe())
         .args(["prove", "--air", "nope", "--log-rows", "4"])
         .output()
