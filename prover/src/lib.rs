@@ -12,7 +12,9 @@
 //!
 //! - `race` (the `bench` feature): the same AIR for starky, and the race against its prover.
 //!
-//! To come: the RV32IM zkVM, the marketplace task adapter.
+//! - [`zkvm`]: RV32IM programs: the ELF loader, decoder and executor (proving to come).
+//!
+//! To come: the zkVM's proving tables, the marketplace task adapter.
 
 pub mod cli;
 pub mod fri;
@@ -20,3 +22,4 @@ pub mod fri;
 pub mod race;
 pub mod stark;
 pub mod transcript;
+pub mod zkvm;

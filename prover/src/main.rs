@@ -7,6 +7,9 @@
 //!   (default configuration, 100 conjectured bits), verified before it is written; stage lines
 //!   on stderr when it is a terminal (or with `--progress`), then one summary line.
 //! - `carbide verify FILE`: exit 0 for a valid proof, 1 with a one-line reason.
+//! - `carbide run ELF [--input FILE] [--max-cycles N] [--output FILE]`: executes an RV32IM
+//!   guest (no proof): its public output (hex, or raw bytes to `--output`), exit code and
+//!   cycles; a fault is exit 1 with its one-line reason naming the pc.
 //! - `carbide bench ntt|msm|field|stark [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS]
 //!   [--filter S] [--json FILE] [--svg FILE]`: on the CPU, carbide raced against its peer
 //!   (plonky2, ark-poly, ark-ec) in one run, interleaved; prints a table of ours, the peer and
@@ -21,6 +24,7 @@ const USAGE: &str = "usage:
   carbide info
   carbide prove --air fib|wide-fib|wide-cubic|bytes --log-rows K [-o FILE] [--backend cpu|cuda|auto] [--hash poseidon|blake3] [--progress|--quiet]
   carbide verify FILE
+  carbide run ELF [--input FILE] [--max-cycles N] [--output FILE]
   carbide bench ntt|msm|field|stark [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
 
 fn main() -> ExitCode {
@@ -29,6 +33,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::main(&args[1..]),
         Some("info") => info(),
         Some("prove") => prove(&args[1..]),
+        Some("run") => run(&args[1..]),
         Some("verify") => verify(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -130,6 +135,69 @@ fn prove(args: &[String]) -> ExitCode {
         }
         Err(e) => {
             eprintln!("carbide prove: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `carbide run ELF`: executes a guest and reports its output and cycles.
+fn run(args: &[String]) -> ExitCode {
+    let Some((elf, rest)) = args.split_first() else {
+        eprintln!("carbide run: which ELF file?\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let (mut input, mut max_cycles, mut out) = (None, 1u64 << 32, None);
+    let mut it = rest.iter();
+    while let Some(flag) = it.next() {
+        match (flag.as_str(), it.next()) {
+            ("--input", Some(v)) => input = Some(v.clone()),
+            ("--output", Some(v)) => out = Some(v.clone()),
+            ("--max-cycles", Some(v)) => match v.parse() {
+                Ok(n) => max_cycles = n,
+                Err(e) => {
+                    eprintln!("carbide run: --max-cycles: {e}");
+                    return ExitCode::from(2);
+                }
+            },
+            (other, _) => {
+                eprintln!("carbide run: bad argument {other:?}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
+    let result = read(elf)
+        .and_then(|bytes| {
+            carbide_prover::zkvm::Program::from_elf(&bytes).map_err(|e| e.to_string())
+        })
+        .and_then(|program| {
+            let input = input.as_deref().map(read).transpose()?.unwrap_or_default();
+            let start = std::time::Instant::now();
+            let e = carbide_prover::zkvm::run(&program, &input, max_cycles)
+                .map_err(|e| e.to_string())?;
+            Ok((e, start.elapsed().as_secs_f64()))
+        });
+    match result {
+        Ok((e, secs)) => {
+            if let Some(path) = out {
+                if let Err(err) = std::fs::write(&path, &e.output) {
+                    eprintln!("carbide run: cannot write {path}: {err}");
+                    return ExitCode::FAILURE;
+                }
+            } else {
+                let hex: String = e.output.iter().map(|b| format!("{b:02x}")).collect();
+                println!("output ({} bytes): {hex}", e.output.len());
+            }
+            println!(
+                "exit code {}, {} cycles in {secs:.3} s ({:.1} MHz executed)",
+                e.exit_code,
+                e.cycles,
+                e.cycles as f64 / secs.max(1e-9) / 1e6
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("carbide run: {e}");
             ExitCode::FAILURE
         }
     }

@@ -111,3 +111,40 @@ fn prove_then_verify_and_reject_changes() {
     assert_eq!(unknown.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn run_executes_a_guest() {
+    let dir = std::env::temp_dir().join(format!("carbide-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("abc");
+    std::fs::write(&input, b"abc").unwrap();
+    let elf = format!("{}/guests/bin/sha256.elf", env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(common::carbide_exe())
+        .args(["run", &elf, "--input"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    // SHA-256("abc"), FIPS 180-4's first example.
+    assert!(
+        text.contains("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        "{text}"
+    );
+    assert!(text.contains("cycles"), "{text}");
+    let limited = Command::new(common::carbide_exe())
+        .args(["run", &elf, "--max-cycles", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(limited.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&limited.stderr);
+    assert!(
+        err.contains("cycle limit 10") && err.contains("pc 0x"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

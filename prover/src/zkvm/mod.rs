@@ -1,0 +1,77 @@
+//! The zkVM: RISC-V (RV32IM) programs, executed and (to come) proved. This module holds the
+//! ELF loader ([`Program`]), the decoder and the executor ([`run`]); the guests the project
+//! ships are in `prover/guests/`.
+
+mod decode;
+mod elf;
+mod machine;
+
+pub use decode::{Instruction, Op, decode};
+pub use elf::{Program, Segment};
+pub use machine::{Access, Execution, Machine, Step, alu, run, syscall};
+
+use thiserror::Error;
+
+/// Why a program could not be loaded or run.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum VmError {
+    /// The ELF file is not a loadable RV32 executable.
+    #[error("ELF: {0}")]
+    Elf(String),
+    /// The word at pc is no RV32IM instruction.
+    #[error("illegal instruction {word:#010x} at pc {pc:#010x}")]
+    Illegal {
+        /// Where.
+        pc: u32,
+        /// The word.
+        word: u32,
+    },
+    /// An instruction the machine does not give a meaning.
+    #[error("unsupported instruction {what} at pc {pc:#010x}")]
+    Unsupported {
+        /// Where.
+        pc: u32,
+        /// Which.
+        what: &'static str,
+    },
+    /// pc left the program's code (or is not word-aligned).
+    #[error("jump out of the program: pc {pc:#010x} is not in its code")]
+    OutOfProgram {
+        /// The pc.
+        pc: u32,
+    },
+    /// A load or store not aligned to its size.
+    #[error("misaligned {size}-byte access at {addr:#010x} (pc {pc:#010x})")]
+    Misaligned {
+        /// Where.
+        pc: u32,
+        /// The address.
+        addr: u32,
+        /// Its size.
+        size: u32,
+    },
+    /// A load or store outside the program's memory, or a store to code or read-only data.
+    #[error("access outside writable memory at {addr:#010x} (pc {pc:#010x})")]
+    OutOfBounds {
+        /// Where.
+        pc: u32,
+        /// The address.
+        addr: u32,
+    },
+    /// An unknown system call.
+    #[error("unknown system call {number} at pc {pc:#010x}")]
+    Syscall {
+        /// Where.
+        pc: u32,
+        /// a7.
+        number: u32,
+    },
+    /// The cycle limit ran out before the program halted.
+    #[error("cycle limit {limit} exhausted at pc {pc:#010x}")]
+    CycleLimit {
+        /// The limit.
+        limit: u64,
+        /// Where the program was.
+        pc: u32,
+    },
+}
