@@ -469,6 +469,32 @@ impl<A: GenericAir + ?Sized> Kernel for PackedKernel<'_, '_, A> {
     }
 }
 
+/// The two evaluation methods of an [`Air`](crate::stark::Air) whose constraints are a
+/// [`GenericAir`](crate::stark::GenericAir): write
+/// `carbide_prover::generic_evals!();` inside `impl Air for …`.
+#[macro_export]
+macro_rules! generic_evals {
+    () => {
+        fn eval(
+            &self,
+            frame: &$crate::stark::Frame<'_>,
+            public: &[$crate::stark::Goldilocks],
+            out: &mut $crate::stark::Constraints,
+        ) {
+            $crate::stark::eval_with(self, frame, public, out);
+        }
+
+        fn eval_packed(
+            &self,
+            frame: &$crate::stark::Frame<'_, $crate::stark::Packed>,
+            public: &[$crate::stark::Goldilocks],
+            out: &mut $crate::stark::PackedConstraints,
+        ) -> bool {
+            $crate::stark::eval_packed_with(self, frame, public, out)
+        }
+    };
+}
+
 /// Runs `f` compiled for the widest vector instructions this CPU has (keep `f` small, calling
 /// `#[inline(always)]` functions: a large closure is compiled on its own, without them).
 #[inline(always)]
@@ -498,18 +524,7 @@ impl Air for FibonacciAir {
         1
     }
 
-    fn eval(&self, f: &Frame<'_>, public: &[Goldilocks], out: &mut Constraints) {
-        eval_with(self, f, public, out);
-    }
-
-    fn eval_packed(
-        &self,
-        f: &Frame<'_, Packed>,
-        public: &[Goldilocks],
-        out: &mut PackedConstraints,
-    ) -> bool {
-        eval_packed_with(self, f, public, out)
-    }
+    crate::generic_evals!();
 }
 
 impl GenericAir for FibonacciAir {
@@ -625,18 +640,7 @@ impl Air for WideAir {
         self.degree.max(2)
     }
 
-    fn eval(&self, f: &Frame<'_>, public: &[Goldilocks], out: &mut Constraints) {
-        eval_with(self, f, public, out);
-    }
-
-    fn eval_packed(
-        &self,
-        f: &Frame<'_, Packed>,
-        public: &[Goldilocks],
-        out: &mut PackedConstraints,
-    ) -> bool {
-        eval_packed_with(self, f, public, out)
-    }
+    crate::generic_evals!();
 }
 
 impl GenericAir for WideAir {

@@ -20,13 +20,14 @@ pub use air::{
     Air, Column, Constraints, Ext, FibonacciAir, Fold, Frame, GenericAir, Linear, Lookup, Packed,
     PackedConstraints, Value, WideAir, eval_packed_with, eval_with,
 };
+pub use carbide_field::Goldilocks;
 pub use proof::{Evals, Opening, StarkProof, TableProof};
 pub use prover::{Stage, Table, prove, prove_tables, prove_tables_with};
 pub use range::{ByteRangeAir, BytesAir};
 pub use verifier::{verify, verify_tables};
 
+use carbide_field::Field;
 use carbide_field::merkle::{MerkleError, MerkleHash};
-use carbide_field::{Field, Goldilocks};
 use carbide_ntt::NttError;
 use thiserror::Error;
 

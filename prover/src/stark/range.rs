@@ -5,10 +5,7 @@
 
 use carbide_field::{Field, Goldilocks};
 
-use super::air::{
-    Air, Column, Constraints, Fold, Frame, GenericAir, Linear, Lookup, Packed, PackedConstraints,
-    Value, eval_packed_with, eval_with,
-};
+use super::air::{Air, Column, Constraints, Fold, Frame, GenericAir, Linear, Lookup, Value};
 
 /// The bus byte values travel on.
 const BYTES: u32 = 0;
@@ -34,18 +31,7 @@ impl Air for BytesAir {
         1
     }
 
-    fn eval(&self, f: &Frame<'_>, public: &[Goldilocks], out: &mut Constraints) {
-        eval_with(self, f, public, out);
-    }
-
-    fn eval_packed(
-        &self,
-        f: &Frame<'_, Packed>,
-        public: &[Goldilocks],
-        out: &mut PackedConstraints,
-    ) -> bool {
-        eval_packed_with(self, f, public, out)
-    }
+    crate::generic_evals!();
 
     fn lookups(&self) -> Vec<Lookup> {
         let one = Linear::constant(Goldilocks::ONE);
