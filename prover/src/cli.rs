@@ -199,9 +199,11 @@ pub fn verify_file(bytes: &[u8]) -> Result<String, String> {
         .zip(&file.public)
         .map(|(a, p)| (a.as_ref(), p.as_slice()))
         .collect();
+    let start = Instant::now();
     verify_tables(&statement, &config, &proof).map_err(|e| e.to_string())?;
+    let ms = start.elapsed().as_secs_f64() * 1e3;
     Ok(format!(
-        "valid: {} with {} public values, {} rows, {} bits of conjectured security, {} hash",
+        "valid: {} with {} public values, {} rows, {} bits of conjectured security, {} hash, verified in {ms:.1} ms",
         file.air,
         file.public.iter().map(Vec::len).sum::<usize>(),
         proof

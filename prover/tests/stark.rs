@@ -409,3 +409,22 @@ fn the_simd_constraint_path_gives_the_same_proofs() {
     .unwrap();
     assert_eq!(fast.to_bytes(), slow.to_bytes());
 }
+
+#[test]
+fn a_verifying_key_is_computed_once_and_binds_the_sizes() {
+    use carbide_prover::stark::{VerifyingKey, verify_tables_with_key};
+    let config = quick();
+    let traces = bytes_statement(&[1, 2, 3, 4, 5, 6, 7, 8]);
+    let proof = prove_two(&config, &traces).unwrap();
+    let airs: [&dyn Air; 2] = [&BytesAir, &ByteRangeAir];
+    let key = VerifyingKey::new(&[(airs[0], 3), (airs[1], 8)], &config).unwrap();
+    let statement = [(airs[0], &[][..]), (airs[1], &[][..])];
+    verify_tables_with_key(&statement, &config, &proof, &key).unwrap();
+    // A key for other sizes refuses the proof; the range table has no other size.
+    let other = VerifyingKey::new(&[(airs[0], 4), (airs[1], 8)], &config).unwrap();
+    assert!(verify_tables_with_key(&statement, &config, &proof, &other).is_err());
+    assert!(VerifyingKey::new(&[(airs[0], 3), (airs[1], 9)], &config).is_err());
+    assert!(VerifyingKey::new(&[(airs[0], 0), (airs[1], 8)], &config).is_err());
+    let short = VerifyingKey::new(&[(airs[0], 3)], &config).unwrap();
+    assert!(verify_tables_with_key(&statement, &config, &proof, &short).is_err());
+}

@@ -24,7 +24,7 @@ pub use carbide_field::Goldilocks;
 pub use proof::{Evals, Opening, StarkProof, TableProof};
 pub use prover::{Stage, Table, prove, prove_tables, prove_tables_with};
 pub use range::{ByteRangeAir, BytesAir};
-pub use verifier::{verify, verify_tables};
+pub use verifier::{VerifyingKey, verify, verify_tables, verify_tables_with_key};
 
 use carbide_field::Field;
 use carbide_field::merkle::{MerkleError, MerkleHash};

@@ -41,13 +41,50 @@ struct Layout {
     quotient: usize,
 }
 
-/// Checks every size in a table's part of the proof against its AIR and the configuration,
-/// and computes the preprocessed columns' cap.
+/// What a verifier computes once for a statement's shape and may keep: each table's size and
+/// the commitment to its preprocessed columns (computed on the CPU, as the prover's backends
+/// compute it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyingKey {
+    tables: Vec<(u32, Option<Vec<Digest>>)>,
+}
+
+impl VerifyingKey {
+    /// For tables of these AIRs at these sizes (2^log_rows rows each).
+    pub fn new(tables: &[(&dyn Air, u32)], config: &StarkConfig) -> Result<Self, VerifyError> {
+        config.fri.check()?;
+        let tables = tables
+            .iter()
+            .map(|&(air, log_n)| {
+                if log_n == 0
+                    || log_n.saturating_add(config.fri.log_blowup) as usize
+                        > Goldilocks::TWO_ADICITY
+                {
+                    return shape("trace size");
+                }
+                let cap = if air.preprocessed_width() > 0 {
+                    Some(preprocessed_cap(air, config, log_n).map_err(|e| match e {
+                        ProveError::Shape(s) => VerifyError::Shape(s),
+                        other => VerifyError::Shape(other.to_string()),
+                    })?)
+                } else {
+                    None
+                };
+                Ok((log_n, cap))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { tables })
+    }
+}
+
+/// Checks every size in a table's part of the proof against its AIR, the configuration and
+/// the key's entry for it (its size and preprocessed commitment).
 fn layout(
     air: &dyn Air,
     public: &[Goldilocks],
     config: &StarkConfig,
     p: &TableProof,
+    key: &(u32, Option<Vec<Digest>>),
 ) -> Result<Layout, VerifyError> {
     let lookups = air.lookups();
     let (w, pw, k) = (air.width(), air.preprocessed_width(), lookups.len());
@@ -68,13 +105,12 @@ fn layout(
     let cap_len = 1usize << config.fri.cap_height.min((log_n + log_blowup) as usize);
     let mut widths = Vec::new();
     let mut caps = Vec::new();
-    if pw > 0 {
-        let cap = preprocessed_cap(air, config, log_n).map_err(|e| match e {
-            ProveError::Shape(s) => VerifyError::Shape(s),
-            other => VerifyError::Shape(other.to_string()),
-        })?;
+    if key.0 != log_n || key.1.is_some() != (pw > 0) {
+        return shape("a table's size differs from the verifying key's");
+    }
+    if let Some(cap) = &key.1 {
         widths.push(pw);
-        caps.push(cap);
+        caps.push(cap.clone());
     }
     let main = widths.len();
     widths.push(w);
@@ -117,11 +153,32 @@ fn layout(
     })
 }
 
-/// Checks `proof` for several tables, each an AIR with its public values.
+/// Checks `proof` for several tables, each an AIR with its public values (the verifying key
+/// computed for the sizes the proof states).
 pub fn verify_tables(
     tables: &[(&dyn Air, &[Goldilocks])],
     config: &StarkConfig,
     proof: &StarkProof,
+) -> Result<(), VerifyError> {
+    if tables.is_empty() || proof.tables.len() != tables.len() {
+        return shape("the number of tables");
+    }
+    let sizes: Vec<(&dyn Air, u32)> = tables
+        .iter()
+        .zip(&proof.tables)
+        .map(|(&(air, _), p)| (air, p.log_rows))
+        .collect();
+    let key = VerifyingKey::new(&sizes, config)?;
+    verify_tables_with_key(tables, config, proof, &key)
+}
+
+/// [`verify_tables`] with a verifying key computed beforehand: the proof must be for the
+/// key's sizes.
+pub fn verify_tables_with_key(
+    tables: &[(&dyn Air, &[Goldilocks])],
+    config: &StarkConfig,
+    proof: &StarkProof,
+    key: &VerifyingKey,
 ) -> Result<(), VerifyError> {
     let bits = config.security_bits();
     if bits < config.min_security_bits.max(1) {
@@ -131,13 +188,14 @@ pub fn verify_tables(
         });
     }
     config.fri.check()?;
-    if tables.is_empty() || proof.tables.len() != tables.len() {
+    if tables.is_empty() || proof.tables.len() != tables.len() || key.tables.len() != tables.len() {
         return shape("the number of tables");
     }
     let layouts: Vec<Layout> = tables
         .iter()
         .zip(&proof.tables)
-        .map(|(&(air, public), p)| layout(air, public, config, p))
+        .zip(&key.tables)
+        .map(|((&(air, public), p), k)| layout(air, public, config, p, k))
         .collect::<Result<_, _>>()?;
     let meta: Vec<_> = tables
         .iter()
