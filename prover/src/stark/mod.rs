@@ -22,7 +22,7 @@ pub use air::{
 };
 pub use carbide_field::Goldilocks;
 pub use proof::{Evals, Opening, StarkProof, TableProof};
-pub use prover::{Stage, Table, prove, prove_tables, prove_tables_with};
+pub use prover::{Stage, Table, prove, prove_tables, prove_tables_unchecked, prove_tables_with};
 pub use range::{ByteRangeAir, BytesAir};
 pub use verifier::{VerifyingKey, verify, verify_tables, verify_tables_with_key};
 
