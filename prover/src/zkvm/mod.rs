@@ -1,6 +1,6 @@
 //! The zkVM: RISC-V (RV32IM) programs, executed and (to come) proved. This module holds the
 //! ELF loader ([`Program`]), the decoder and the executor ([`run`]), and the first proving
-//! table ([`alu`]: 32-bit add, subtract, compares and bitwise operations on byte limbs); the
+//! table ([`mod@alu`]: 32-bit add, subtract, compares and bitwise operations on byte limbs); the
 //! guests the project ships are in `prover/guests/`.
 
 pub mod alu;
