@@ -162,6 +162,14 @@ impl MerkleHash {
         }
     }
 
+    /// The CPU's backend for this hash.
+    pub fn cpu(self) -> &'static dyn MerkleHasher {
+        match self {
+            Self::Poseidon => &CpuMerkle,
+            Self::Blake3 => &Blake3Merkle,
+        }
+    }
+
     /// A short name (`poseidon`, `blake3`).
     pub fn name(self) -> &'static str {
         match self {

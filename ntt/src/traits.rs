@@ -52,6 +52,20 @@ pub trait Ntt<F: TwoAdicField>: Sync {
         self.ntt_batch(values, width)
     }
 
+    /// [`Self::coset_ntt_batch`] with the output rows in bit-reversed order (row i holds the
+    /// evaluation at shift·ω^reverse_bits(i)): Merkle leaves in FRI's order.
+    fn coset_ntt_batch_bitrev_output(
+        &self,
+        values: &mut [F],
+        width: usize,
+        shift: F,
+    ) -> Result<(), NttError> {
+        let log_n = log_rows::<F>(values.len(), width)?;
+        self.coset_ntt_batch(values, width, shift)?;
+        bit_reverse_rows(values, width, log_n);
+        Ok(())
+    }
+
     /// Coefficients of the columns from their evaluations on `shift·H`; `shift` must be
     /// non-zero.
     fn coset_intt_batch(&self, values: &mut [F], width: usize, shift: F) -> Result<(), NttError> {

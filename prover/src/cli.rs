@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use bincode::Options;
 use carbide_field::Goldilocks;
-use carbide_field::merkle::{Blake3Merkle, CpuMerkle, MerkleHash, MerkleHasher};
+use carbide_field::merkle::{MerkleHash, MerkleHasher};
 use serde::{Deserialize, Serialize};
 
 use crate::fri::FriConfig;
@@ -71,29 +71,13 @@ fn options() -> impl Options {
 }
 
 fn config_of(f: &ProofFile) -> Result<StarkConfig, String> {
-    let small =
-        |v: u64| u32::try_from(v).map_err(|_| format!("configuration value {v} out of range"));
-    let hash = match f.fri[6] {
-        0 => MerkleHash::Poseidon,
-        1 => MerkleHash::Blake3,
-        h => return Err(format!("unknown hash {h}")),
-    };
     let config = StarkConfig {
-        fri: FriConfig {
-            log_blowup: small(f.fri[0])?,
-            arity_bits: small(f.fri[1])?,
-            final_log_len: small(f.fri[2])?,
-            num_queries: small(f.fri[3])? as usize,
-            pow_bits: small(f.fri[4])?,
-            cap_height: small(f.fri[5])? as usize,
-            hash,
-        },
+        fri: FriConfig::from_words(&f.fri).map_err(|e| e.to_string())?,
         // Whatever the file says, nothing below the default minimum is accepted.
         min_security_bits: f
             .min_security_bits
             .max(StarkConfig::default().min_security_bits),
     };
-    config.fri.check().map_err(|e| e.to_string())?;
     Ok(config)
 }
 
@@ -146,15 +130,7 @@ pub fn prove_file(
     let file = ProofFile {
         air: air_name.to_owned(),
         public: traces.iter().map(|(_, p)| p.clone()).collect(),
-        fri: [
-            u64::from(f.log_blowup),
-            u64::from(f.arity_bits),
-            u64::from(f.final_log_len),
-            f.num_queries as u64,
-            u64::from(f.pow_bits),
-            f.cap_height as u64,
-            f.hash as u64,
-        ],
+        fri: f.words(),
         min_security_bits: config.min_security_bits,
         proof: proof.to_bytes(),
     };
@@ -213,12 +189,4 @@ pub fn verify_file(bytes: &[u8]) -> Result<String, String> {
         config.security_bits(),
         config.fri.hash.name()
     ))
-}
-
-/// The CPU's Merkle hasher for a hash, for callers without a GPU.
-pub fn cpu_merkle(hash: MerkleHash) -> Box<dyn MerkleHasher> {
-    match hash {
-        MerkleHash::Poseidon => Box::new(CpuMerkle),
-        MerkleHash::Blake3 => Box::new(Blake3Merkle),
-    }
 }

@@ -101,6 +101,44 @@ impl FriConfig {
         (r as usize, log_degree - r * self.arity_bits)
     }
 
+    /// The parameters as words, in field order (the hash as 0 Poseidon, 1 BLAKE3): what proof
+    /// files store and the transcript absorbs.
+    pub fn words(&self) -> [u64; 7] {
+        [
+            u64::from(self.log_blowup),
+            u64::from(self.arity_bits),
+            u64::from(self.final_log_len),
+            self.num_queries as u64,
+            u64::from(self.pow_bits),
+            self.cap_height as u64,
+            match self.hash {
+                MerkleHash::Poseidon => 0,
+                MerkleHash::Blake3 => 1,
+            },
+        ]
+    }
+
+    /// The configuration [`Self::words`] wrote, checked ([`Self::check`]).
+    pub fn from_words(w: &[u64; 7]) -> Result<Self, FriError> {
+        let bad = || FriError::Shape(format!("unusable configuration {w:?}"));
+        let small = |v: u64| u32::try_from(v).map_err(|_| bad());
+        let config = Self {
+            log_blowup: small(w[0])?,
+            arity_bits: small(w[1])?,
+            final_log_len: small(w[2])?,
+            num_queries: small(w[3])? as usize,
+            pow_bits: small(w[4])?,
+            cap_height: small(w[5])? as usize,
+            hash: match w[6] {
+                0 => MerkleHash::Poseidon,
+                1 => MerkleHash::Blake3,
+                _ => return Err(bad()),
+            },
+        };
+        config.check()?;
+        Ok(config)
+    }
+
     /// Refuses parameters outside what this implementation supports (and what any sane
     /// configuration uses), so hostile configurations cannot overflow anything.
     pub fn check(&self) -> Result<(), FriError> {
@@ -118,7 +156,8 @@ impl FriConfig {
     }
 }
 
-fn reverse_bits(x: usize, bits: u32) -> usize {
+/// `x` with its low `bits` bits reversed (0 for no bits).
+pub(crate) fn reverse_bits(x: usize, bits: u32) -> usize {
     if bits == 0 {
         0
     } else {

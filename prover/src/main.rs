@@ -100,11 +100,11 @@ fn prove(args: &[String]) -> ExitCode {
         (Backend::Cpu, _) | (_, MerkleHash::Blake3) => None,
         _ => Gpu::new(0).ok().and_then(|g| CudaMerkle::new(&g).ok()),
     };
-    let cpu = carbide_prover::cli::cpu_merkle(hash);
+    let cpu = hash.cpu();
     let (merkle, name): (&dyn carbide_field::merkle::MerkleHasher, &str) = match &gpu {
         Some(m) => (m, "cuda"),
-        None if backend == Backend::Cpu => (cpu.as_ref(), "cpu"),
-        None => (cpu.as_ref(), "cuda NTT, cpu Merkle"),
+        None if backend == Backend::Cpu => (cpu, "cpu"),
+        None => (cpu, "cuda NTT, cpu Merkle"),
     };
     // Stage lines on a terminal (or with --progress), none with --quiet.
     let show = progress.unwrap_or_else(|| std::io::IsTerminal::is_terminal(&std::io::stderr()));

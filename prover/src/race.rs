@@ -153,14 +153,14 @@ pub fn carbide_prove(
     public: &[Goldilocks],
     config: &StarkConfig,
 ) -> Result<usize, String> {
-    let merkle = crate::cli::cpu_merkle(config.fri.hash);
+    let merkle = config.fri.hash.cpu();
     let proof = prove(
         &WideAir::fib(WIDTH),
         config,
         trace,
         public,
         &Radix2Dit::<Goldilocks>::new(),
-        merkle.as_ref(),
+        merkle,
     )
     .map_err(|e| e.to_string())?;
     Ok(proof.to_bytes().len())

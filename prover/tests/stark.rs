@@ -206,7 +206,7 @@ fn prove_two(
     config: &StarkConfig,
     traces: &[(Vec<Goldilocks>, Vec<Goldilocks>); 2],
 ) -> Result<StarkProof, ProveError> {
-    let merkle = carbide_prover::cli::cpu_merkle(config.fri.hash);
+    let merkle = config.fri.hash.cpu();
     let tables = [
         Table {
             air: &BytesAir,
@@ -219,12 +219,7 @@ fn prove_two(
             public: &[],
         },
     ];
-    prove_tables(
-        &tables,
-        config,
-        &Radix2Dit::<Goldilocks>::new(),
-        merkle.as_ref(),
-    )
+    prove_tables(&tables, config, &Radix2Dit::<Goldilocks>::new(), merkle)
 }
 
 fn verify_two(config: &StarkConfig, proof: &StarkProof) -> Result<(), VerifyError> {
@@ -388,7 +383,7 @@ fn the_simd_constraint_path_gives_the_same_proofs() {
     }
     let traces = bytes_statement(&[4, 9, 200, 13, 77]);
     let fast = prove_two(&quick(), &traces).unwrap();
-    let merkle = carbide_prover::cli::cpu_merkle(MerkleHash::Poseidon);
+    let merkle = MerkleHash::Poseidon.cpu();
     let slow = prove_tables(
         &[
             Table {
@@ -404,7 +399,7 @@ fn the_simd_constraint_path_gives_the_same_proofs() {
         ],
         &quick(),
         &Radix2Dit::<Goldilocks>::new(),
-        merkle.as_ref(),
+        merkle,
     )
     .unwrap();
     assert_eq!(fast.to_bytes(), slow.to_bytes());

@@ -69,16 +69,16 @@ pub(super) fn aux_trace(
 ) -> Result<(Vec<Goldilocks>, Ext), ProveError> {
     let k = lookups.len();
     let n = main.len() / width.max(1);
-    let ext_row = |m: &[Goldilocks], w: usize, r: usize| -> Vec<Ext> {
-        m[r * w..(r + 1) * w]
-            .iter()
-            .map(|&v| Ext::from(v))
-            .collect()
+    let fill = |out: &mut Vec<Ext>, m: &[Goldilocks], w: usize, r: usize| {
+        out.clear();
+        out.extend(m[r * w..(r + 1) * w].iter().map(|&v| Ext::from(v)));
     };
     let mut dens = Vec::with_capacity(n * k);
     let mut mults = Vec::with_capacity(n * k);
+    let (mut row, mut frow) = (Vec::with_capacity(width), Vec::with_capacity(fixed_width));
     for r in 0..n {
-        let (row, frow) = (ext_row(main, width, r), ext_row(fixed, fixed_width, r));
+        fill(&mut row, main, width, r);
+        fill(&mut frow, fixed, fixed_width, r);
         for l in lookups {
             dens.push(denominator(l, ch, &row, &frow));
             mults.push(l.multiplicity.eval(&row, &frow));

@@ -31,7 +31,7 @@ use carbide_field::merkle::{MerkleError, MerkleHash};
 use carbide_ntt::NttError;
 use thiserror::Error;
 
-use crate::fri::{FriConfig, FriError};
+use crate::fri::{FriConfig, FriError, reverse_bits};
 use crate::transcript::{Tag, Transcript};
 
 /// The protocol label the transcript starts with.
@@ -138,43 +138,15 @@ pub enum VerifyError {
     Fri(#[from] FriError),
 }
 
-fn reverse_bits(x: usize, bits: u32) -> usize {
-    if bits == 0 {
-        0
-    } else {
-        x.reverse_bits() >> (usize::BITS - bits)
-    }
-}
-
-/// Rows of a row-major matrix in bit-reversed order.
-fn bit_reverse_rows(m: &[Goldilocks], width: usize) -> Vec<Goldilocks> {
-    let rows = m.len() / width;
-    let bits = rows.trailing_zeros();
-    (0..rows)
-        .flat_map(|p| {
-            let r = reverse_bits(p, bits);
-            m[r * width..(r + 1) * width].iter().copied()
-        })
-        .collect()
-}
-
 /// The transcript bound to the protocol, the configuration, and each table's AIR (name,
 /// shape, degree, lookups) and statement (size and public values).
 fn start_transcript(config: &StarkConfig, tables: &[(&dyn Air, u32, &[Goldilocks])]) -> Transcript {
     let mut t = Transcript::new(PROTOCOL);
     let f = &config.fri;
-    let params = [
-        f.log_blowup as u64,
-        u64::from(f.arity_bits),
-        u64::from(f.final_log_len),
-        f.num_queries as u64,
-        u64::from(f.pow_bits),
-        f.cap_height as u64,
-        f.hash as u64,
-        u64::from(config.min_security_bits),
-        tables.len() as u64,
-    ];
-    t.absorb(Tag::Other, &params.map(Goldilocks::new));
+    let mut params = f.words().to_vec();
+    params.extend([u64::from(config.min_security_bits), tables.len() as u64]);
+    let params: Vec<Goldilocks> = params.into_iter().map(Goldilocks::new).collect();
+    t.absorb(Tag::Other, &params);
     for &(air, log_rows, public) in tables {
         t.absorb_bytes(Tag::Other, air.name().as_bytes());
         let shape = [

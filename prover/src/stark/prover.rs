@@ -9,8 +9,8 @@ use super::air::{Air, Constraints, Ext, Frame, Packed, PackedConstraints, vector
 use super::lookup::{self, Challenges};
 use super::proof::{Evals, Opening, StarkProof, TableProof};
 use super::{
-    DeepWeights, ProveError, Selectors, StarkConfig, bit_reverse_rows, check_trace, domain,
-    domain_selectors, reverse_bits, start_transcript, table_degree,
+    DeepWeights, ProveError, Selectors, StarkConfig, check_trace, domain, domain_selectors,
+    reverse_bits, start_transcript, table_degree,
 };
 use crate::fri;
 use crate::transcript::{Tag, Transcript};
@@ -89,13 +89,11 @@ impl Ctx<'_> {
     ) -> Result<Matrix, ProveError> {
         let log_blowup = self.config.fri.log_blowup;
         let big = (coeffs.len() / width) << log_blowup;
-        let mut lde = Vec::with_capacity(big * width);
-        lde.extend_from_slice(&coeffs);
-        lde.resize(big * width, Goldilocks::ZERO);
+        let mut rows = Vec::with_capacity(big * width);
+        rows.extend_from_slice(&coeffs);
+        rows.resize(big * width, Goldilocks::ZERO);
         self.ntt
-            .coset_ntt_batch(&mut lde, width, Goldilocks::coset_shift())?;
-        let rows = bit_reverse_rows(&lde, width);
-        drop(lde);
+            .coset_ntt_batch_bitrev_output(&mut rows, width, Goldilocks::coset_shift())?;
         let cap = self
             .config
             .fri
@@ -723,7 +721,7 @@ pub(super) fn preprocessed_cap(
     let ctx = Ctx {
         config,
         ntt: &ntt,
-        merkle: super::verifier::cpu_hasher(config.fri.hash),
+        merkle: config.fri.hash.cpu(),
     };
     Ok(ctx.commit_values(&fixed, pw)?.tree.cap().to_vec())
 }

@@ -1,6 +1,6 @@
 //! The verifier: no backend. Every length is checked before use; nothing panics.
 
-use carbide_field::merkle::{Blake3Merkle, CpuMerkle, MerkleHash, MerkleHasher, verify_with};
+use carbide_field::merkle::verify_with;
 use carbide_field::poseidon::Digest;
 use carbide_field::{Field, Goldilocks, TwoAdicField};
 use carbide_ntt::Radix2Dit;
@@ -347,14 +347,6 @@ fn queries(
         }
     }
     Ok(())
-}
-
-/// The CPU Merkle backend for a hash (what the verifier commits preprocessed columns with).
-pub(super) fn cpu_hasher(hash: MerkleHash) -> &'static dyn MerkleHasher {
-    match hash {
-        MerkleHash::Poseidon => &CpuMerkle,
-        MerkleHash::Blake3 => &Blake3Merkle,
-    }
 }
 
 /// The CPU NTT the verifier extends preprocessed columns with.
