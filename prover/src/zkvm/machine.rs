@@ -1,7 +1,9 @@
 //! The RV32IM executor: the loaded program's segments as memory, 32 registers, one
-//! instruction a cycle. System calls (`ecall`, number in a7): 0 halts with exit code a0;
-//! 1 reads up to a1 input bytes to address a0 and returns the count in a0; 2 writes a1 bytes
-//! from address a0 to the public output. Every fault is an error naming the pc.
+//! instruction a cycle. System calls (`ecall`, number in a7) each write a0 at most, so that a
+//! cycle touches at most one memory word besides its registers: 0 halts with exit code a0;
+//! 1 sets a0 to the next word of the input (its next four bytes, little-endian, zero-padded at
+//! the end); 2 appends the byte a0 to the public output; 3 sets a0 to the input's length in
+//! bytes. Every fault is an error naming the pc.
 
 use super::VmError;
 use super::decode::{Instruction, Op, decode};
@@ -11,10 +13,12 @@ use super::elf::Program;
 pub mod syscall {
     /// Halt, exit code in a0.
     pub const HALT: u32 = 0;
-    /// Read input: a0 buffer, a1 length; a0 ← bytes read.
+    /// a0 ← the next input word (reading past the input's last word is an error).
     pub const READ: u32 = 1;
-    /// Write public output: a0 buffer, a1 length.
+    /// Appends the byte a0 (below 256) to the public output.
     pub const WRITE: u32 = 2;
+    /// a0 ← the input's length in bytes.
+    pub const INPUT_LEN: u32 = 3;
 }
 
 /// A memory access of one step.
@@ -39,7 +43,8 @@ pub struct Step {
     pub instruction: Instruction,
     /// rs1's and rs2's values.
     pub rs: [u32; 2],
-    /// The value written to rd (zero when rd is x0 or nothing is written).
+    /// The value written to rd (zero when rd is x0 or nothing is written; for `ecall`, a0
+    /// after the call).
     pub rd_value: u32,
     /// The memory access, if any.
     pub access: Option<Access>,
@@ -69,6 +74,7 @@ pub struct Machine<'a> {
     regs: [u32; 32],
     pc: u32,
     input: &'a [u8],
+    /// Input words read.
     read: usize,
     output: Vec<u8>,
     cycles: u64,
@@ -310,28 +316,29 @@ impl<'a> Machine<'a> {
 
     fn syscall(&mut self) -> Result<u32, VmError> {
         let pc = self.pc;
-        let (a0, a1, number) = (self.regs[10], self.regs[11], self.regs[17]);
+        let (a0, number) = (self.regs[10], self.regs[17]);
         match number {
             syscall::HALT => {
                 self.halted = Some(a0);
-                Ok(0)
+                Ok(a0)
             }
             syscall::READ => {
-                let n = (a1 as usize).min(self.input.len() - self.read);
-                for k in 0..n {
-                    let byte = self.input[self.read + k];
-                    self.store(a0.wrapping_add(k as u32), 1, u32::from(byte))?;
+                let at = self.read * 4;
+                if at >= self.input.len() {
+                    return Err(VmError::InputExhausted { pc });
                 }
-                self.read += n;
-                Ok(self.set(10, n as u32))
+                let mut w = [0u8; 4];
+                let end = (at + 4).min(self.input.len());
+                w[..end - at].copy_from_slice(&self.input[at..end]);
+                self.read += 1;
+                Ok(self.set(10, u32::from_le_bytes(w)))
             }
             syscall::WRITE => {
-                for k in 0..a1 {
-                    let byte = self.load(a0.wrapping_add(k), 1)?;
-                    self.output.push(byte as u8);
-                }
-                Ok(0)
+                let byte = u8::try_from(a0).map_err(|_| VmError::OutputByte { pc, value: a0 })?;
+                self.output.push(byte);
+                Ok(a0)
             }
+            syscall::INPUT_LEN => Ok(self.set(10, self.input.len() as u32)),
             _ => Err(VmError::Syscall { pc, number }),
         }
     }

@@ -68,6 +68,20 @@ pub enum VmError {
         /// a7.
         number: u32,
     },
+    /// A read past the input's last word.
+    #[error("input exhausted: read past the input's last word at pc {pc:#010x}")]
+    InputExhausted {
+        /// Where.
+        pc: u32,
+    },
+    /// A write of a value that is not a byte.
+    #[error("output takes bytes: a0 = {value:#x} at pc {pc:#010x}")]
+    OutputByte {
+        /// Where.
+        pc: u32,
+        /// a0.
+        value: u32,
+    },
     /// The cycle limit ran out before the program halted.
     #[error("cycle limit {limit} exhausted at pc {pc:#010x}")]
     CycleLimit {
