@@ -37,19 +37,34 @@ pub const OPS: [Op; 7] = [
     Op::Xor,
 ];
 
-/// An operation's code on the ALU bus (immediate forms use their register form's code).
+/// An operation's code on the ALU bus (immediate forms use their register form's code): this
+/// table's, then the multiply table's ([`super::mul::OPS`]).
 pub fn code(op: Op) -> Option<u64> {
+    let base = base(op);
+    match OPS.iter().position(|&o| o == base) {
+        Some(i) => Some(i as u64 + 1),
+        None => super::mul::OPS
+            .iter()
+            .position(|&o| o == base)
+            .map(|i| (OPS.len() + i) as u64 + 1),
+    }
+}
+
+/// The register form of an immediate operation (other operations unchanged).
+pub fn base(op: Op) -> Op {
     use Op::*;
-    let base = match op {
+    match op {
         Add | Addi => Add,
         Slt | Slti => Slt,
         Sltu | Sltiu => Sltu,
         And | Andi => And,
         Or | Ori => Or,
         Xor | Xori => Xor,
+        Sll | Slli => Sll,
+        Srl | Srli => Srl,
+        Sra | Srai => Sra,
         other => other,
-    };
-    OPS.iter().position(|&o| o == base).map(|i| i as u64 + 1)
+    }
 }
 
 const SEL: usize = 0;
@@ -296,6 +311,58 @@ impl Air for AluCallsAir {
     }
 }
 
+/// How often each row of the lookup tables is used: the byte table, the byte-pair and bitwise
+/// tables, the shift table.
+#[derive(Clone, Debug)]
+pub struct Counts {
+    /// [`BYTES`]: by value.
+    pub bytes: Vec<u64>,
+    /// [`PAIRS`]: by x + 256·y.
+    pub pairs: Vec<u64>,
+    /// [`BITWISE`]: by x + 256·y.
+    pub bitwise: Vec<u64>,
+    /// The shift table: by x + 256·right.
+    pub shift: Vec<u64>,
+}
+
+impl Default for Counts {
+    fn default() -> Self {
+        Self {
+            bytes: vec![0; 256],
+            pairs: vec![0; 1 << 16],
+            bitwise: vec![0; 1 << 16],
+            shift: vec![0; 512],
+        }
+    }
+}
+
+impl Counts {
+    /// A byte.
+    pub fn byte(&mut self, x: u64) {
+        self.bytes[x as usize] += 1;
+    }
+
+    /// A pair of bytes.
+    pub fn pair(&mut self, x: u64, y: u64) {
+        self.pairs[(x | y << 8) as usize] += 1;
+    }
+
+    /// A bitwise row.
+    pub fn bitwise(&mut self, x: u64, y: u64) {
+        self.bitwise[(x | y << 8) as usize] += 1;
+    }
+
+    /// A shift by the byte x.
+    pub fn shift(&mut self, x: u64, right: bool) {
+        self.shift[(x | u64::from(right) << 8) as usize] += 1;
+    }
+
+    /// The multiplicity columns of a table.
+    pub fn column(counts: &[u64]) -> Vec<Goldilocks> {
+        counts.iter().map(|&c| g(c)).collect()
+    }
+}
+
 /// The traces of one ALU statement: the calls, the ALU table, the bitwise and byte-pair
 /// tables' multiplicities, the byte table's.
 #[derive(Clone, Debug)]
@@ -317,74 +384,97 @@ pub fn result(op: Op, a: u32, b: u32) -> u32 {
     super::machine::alu(op, a, b)
 }
 
+/// Appends the row proving `op` on (a, b), received `mult` times, to `rows` (`op` `None`: a
+/// row with no operation, receiving nothing), counting its lookups; `None` if `op` is not one
+/// of [`OPS`].
+pub fn push_row(
+    rows: &mut Vec<Goldilocks>,
+    op: Option<Op>,
+    a: u32,
+    b: u32,
+    mult: u64,
+    counts: &mut Counts,
+) -> Option<()> {
+    let sel = match op {
+        Some(op) => Some(code(op).filter(|&c| c as usize <= OPS.len())? as usize - 1),
+        None => None,
+    };
+    let start = rows.len();
+    rows.resize(start + WIDTH, Goldilocks::ZERO);
+    let row = &mut rows[start..];
+    let c = op.map_or(0, |op| result(op, a, b));
+    let bytes = |x: u32| x.to_le_bytes().map(u64::from);
+    let (ab, bb, rb) = (bytes(a), bytes(b), bytes(c));
+    let (flag, d, sa, sb) = match sel.map(|s| OPS[s]) {
+        Some(Op::Add) => (u64::from(a).wrapping_add(u64::from(b)) >> 32, 0, 0, 0),
+        Some(Op::Sub) => (u64::from(a < b), 0, 0, 0),
+        Some(Op::Sltu) => (u64::from(a < b), a.wrapping_sub(b), 0, 0),
+        Some(Op::Slt) => (
+            u64::from((a as i32) < (b as i32)),
+            (a as i32).wrapping_sub(b as i32) as u32,
+            u64::from(a >> 31),
+            u64::from(b >> 31),
+        ),
+        _ => (0, 0, 0, 0),
+    };
+    let db = bytes(d);
+    if let Some(sel) = sel {
+        row[SEL + sel] = Goldilocks::ONE;
+    }
+    for i in 0..4 {
+        row[A + i] = g(ab[i]);
+        row[B + i] = g(bb[i]);
+        row[R + i] = g(rb[i]);
+        row[D + i] = g(db[i]);
+        row[AND + i] = g(ab[i] & bb[i]);
+        row[XOR + i] = g(ab[i] ^ bb[i]);
+        counts.bitwise(ab[i], bb[i]);
+        counts.pair(rb[i], db[i]);
+    }
+    row[F] = g(flag);
+    row[SA] = g(sa);
+    row[SB] = g(sb);
+    row[MULT] = g(mult);
+    if sel.map(|s| OPS[s]) == Some(Op::Slt) {
+        counts.byte(2 * ab[3] - 256 * sa);
+        counts.byte(2 * bb[3] - 256 * sb);
+    }
+    Some(())
+}
+
 /// The traces proving `calls` (each an operation of [`OPS`] on two words); `None` if an
 /// operation is not one of them.
 pub fn traces(calls: &[(Op, u32, u32)]) -> Option<AluTraces> {
     let n = calls.len().next_power_of_two().max(2);
+    let mut counts = Counts::default();
     let mut t = AluTraces {
         calls: Vec::with_capacity(4 * n),
-        alu: vec![Goldilocks::ZERO; WIDTH * n],
-        bitwise: vec![Goldilocks::ZERO; 1 << 16],
-        pairs: vec![Goldilocks::ZERO; 1 << 16],
-        bytes: vec![Goldilocks::ZERO; 256],
+        alu: Vec::with_capacity(WIDTH * n),
+        bitwise: Vec::new(),
+        pairs: Vec::new(),
+        bytes: Vec::new(),
     };
-    let bump = |v: &mut Vec<Goldilocks>, i: usize| v[i] += Goldilocks::ONE;
-    for (row, k) in t.alu.chunks_exact_mut(WIDTH).zip(0..n) {
+    // Real calls once each; the padding calls (all ADD 0 + 0) are received by the first
+    // padding row, the other padding rows hold no operation.
+    let pad = (n - calls.len()) as u64;
+    for k in 0..n {
         let (op, a, b) = calls.get(k).copied().unwrap_or((Op::Add, 0, 0));
         let c = result(op, a, b);
-        let code = code(op)?;
-        t.calls
-            .extend([g(code), g(u64::from(a)), g(u64::from(b)), g(u64::from(c))]);
-        let sel = code as usize - 1;
-        let bytes = |x: u32| x.to_le_bytes().map(u64::from);
-        let (ab, bb, rb) = (bytes(a), bytes(b), bytes(c));
-        let (flag, d, sa, sb) = match OPS[sel] {
-            Op::Add => (u64::from(a).wrapping_add(u64::from(b)) >> 32, 0, 0, 0),
-            Op::Sub => (u64::from(a < b), 0, 0, 0),
-            Op::Sltu => (u64::from(a < b), a.wrapping_sub(b), 0, 0),
-            Op::Slt => (
-                u64::from((a as i32) < (b as i32)),
-                (a as i32).wrapping_sub(b as i32) as u32,
-                u64::from(a >> 31),
-                u64::from(b >> 31),
-            ),
-            _ => (0, 0, 0, 0),
+        t.calls.extend([
+            g(code(op)?),
+            g(u64::from(a)),
+            g(u64::from(b)),
+            g(u64::from(c)),
+        ]);
+        let (op, mult) = match k.cmp(&calls.len()) {
+            core::cmp::Ordering::Less => (Some(op), 1),
+            core::cmp::Ordering::Equal => (Some(op), pad),
+            core::cmp::Ordering::Greater => (None, 0),
         };
-        let db = bytes(d);
-        // Real calls, and the first padding row (ADD 0 + 0, which receives every padding
-        // call); the rows after it hold no operation.
-        row[SEL + sel] = if k <= calls.len() {
-            Goldilocks::ONE
-        } else {
-            Goldilocks::ZERO
-        };
-        for i in 0..4 {
-            row[A + i] = g(ab[i]);
-            row[B + i] = g(bb[i]);
-            row[R + i] = g(rb[i]);
-            row[D + i] = g(db[i]);
-            row[AND + i] = g(ab[i] & bb[i]);
-            row[XOR + i] = g(ab[i] ^ bb[i]);
-            bump(&mut t.bitwise, (ab[i] | bb[i] << 8) as usize);
-            bump(&mut t.pairs, (rb[i] | db[i] << 8) as usize);
-        }
-        row[F] = g(flag);
-        row[SA] = g(sa);
-        row[SB] = g(sb);
-        if OPS[sel] == Op::Slt {
-            bump(&mut t.bytes, (2 * ab[3] - 256 * sa) as usize);
-            bump(&mut t.bytes, (2 * bb[3] - 256 * sb) as usize);
-        }
+        push_row(&mut t.alu, op, a, b, mult, &mut counts)?;
     }
-    // Multiplicities of the ALU rows: each real call once; the padding calls (all ADD 0 + 0)
-    // are received by the first padding row, the other padding rows receive nothing.
-    let pad = n - calls.len();
-    for (k, row) in t.alu.chunks_exact_mut(WIDTH).enumerate() {
-        row[MULT] = match k.cmp(&calls.len()) {
-            core::cmp::Ordering::Less => Goldilocks::ONE,
-            core::cmp::Ordering::Equal => g(pad as u64),
-            core::cmp::Ordering::Greater => Goldilocks::ZERO,
-        };
-    }
+    t.bitwise = Counts::column(&counts.bitwise);
+    t.pairs = Counts::column(&counts.pairs);
+    t.bytes = Counts::column(&counts.bytes);
     Some(t)
 }

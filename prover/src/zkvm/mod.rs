@@ -4,13 +4,20 @@
 //! guests the project ships are in `prover/guests/`.
 
 pub mod alu;
+pub mod cpu;
 mod decode;
 mod elf;
 mod machine;
+pub mod mul;
+mod prove;
+pub mod tables;
 
 pub use decode::{Instruction, Op, decode};
 pub use elf::{Program, Segment};
 pub use machine::{Access, Execution, Machine, Step, alu, run, syscall};
+pub use prove::{
+    Claim, MAX_LOG_CYCLES, Traces, ZkvmError, ZkvmProof, prove, prove_traces, traces, verify,
+};
 
 use thiserror::Error;
 

@@ -1,0 +1,485 @@
+//! The zkVM's CPU table: one row a cycle. A row looks its instruction up in the program table
+//! (pc and the decoded fields, [`FIELDS`] of them), reads rs1 and rs2, accesses at most one
+//! memory word and writes rd, each access a read of (address, value, timestamp) and a write
+//! of the new value at the access's own timestamp on the memory bus, the timestamps
+//! increasing (the difference less one is three range-checked bytes). Registers are memory
+//! words at [`REGISTERS`] + i; x0 only ever receives 0. The ALU operation (or the address
+//! computation of a load or store, or a branch's compare) is requested on the ALU bus.
+//!
+//! System calls read the next input word (input bus, a counter), append a byte to the output
+//! (output bus, a counter), give the input length or halt; after the halt the pc stays put,
+//! so the rows up to the table's end repeat the halting `ecall`. Public values: exit code,
+//! cycles (rows up to the first halt), input length, output length.
+
+use carbide_field::{Field, Goldilocks};
+
+use super::alu::{self, ALU, BYTES, PAIRS};
+use super::decode::{Instruction, Op};
+use crate::stark::{Air, Column, Fold, Frame, GenericAir, Linear, Lookup, Value};
+
+/// (pc, fields…) of each instruction.
+pub const PROGRAM: u32 = 4;
+/// (address, value, timestamp) of memory words and registers.
+pub const MEMORY: u32 = 5;
+/// (index, word) of the input.
+pub const INPUT: u32 = 6;
+/// (index, byte) of the output.
+pub const OUTPUT: u32 = 7;
+
+/// Register i is the memory word at this address + i (memory words are byte addresses / 4,
+/// below 2^30).
+pub const REGISTERS: u64 = 1 << 30;
+
+// The decoded fields: the program table's preprocessed columns, and the CPU's first columns.
+pub(super) const PC: usize = 0;
+pub(super) const ALU_OP: usize = 1;
+pub(super) const RS1: usize = 2;
+pub(super) const RS2: usize = 3;
+pub(super) const RD: usize = 4;
+pub(super) const IMM: usize = 5;
+pub(super) const OFF: usize = 6;
+pub(super) const Y_IMM: usize = 7;
+pub(super) const X_PC: usize = 8;
+pub(super) const WR_ALU: usize = 9;
+pub(super) const LINK: usize = 10;
+pub(super) const JAL: usize = 11;
+pub(super) const JALR: usize = 12;
+pub(super) const BEQ: usize = 13;
+pub(super) const BNE: usize = 14;
+pub(super) const BLT: usize = 15;
+pub(super) const BGE: usize = 16;
+pub(super) const LB: usize = 17;
+pub(super) const LBU: usize = 18;
+pub(super) const LH: usize = 19;
+pub(super) const LHU: usize = 20;
+pub(super) const LW: usize = 21;
+pub(super) const SB: usize = 22;
+pub(super) const SH: usize = 23;
+pub(super) const SW: usize = 24;
+pub(super) const ECALL: usize = 25;
+pub(super) const WR_LOAD: usize = 26;
+pub(super) const USE_ALU: usize = 27;
+/// Decoded fields of an instruction (pc included).
+pub const FIELDS: usize = 28;
+
+pub(super) const CLK: usize = 28;
+pub(super) const NEXT_PC: usize = 29;
+pub(super) const RS1V: usize = 30;
+pub(super) const RS2V: usize = 31;
+pub(super) const RD_OLD: usize = 32;
+pub(super) const RDV: usize = 33;
+/// Previous timestamps of the four accesses (rs1, rs2, memory, rd).
+pub(super) const PREV: usize = 34;
+/// Three bytes per access: timestamp − previous − 1.
+pub(super) const DIFF: usize = 38;
+pub(super) const MEM_ADDR: usize = 50;
+pub(super) const NEW: usize = 51;
+/// The memory word's old bytes.
+pub(super) const OB: usize = 52;
+/// One-hot byte position of the access.
+pub(super) const P: usize = 56;
+/// rs2's bytes (stores of a byte or half).
+pub(super) const RB: usize = 60;
+pub(super) const LD_BYTE: usize = 64;
+pub(super) const LD_HALF: usize = 65;
+pub(super) const HB: usize = 66;
+pub(super) const SGN: usize = 67;
+pub(super) const SGN_SRC: usize = 68;
+pub(super) const LDV: usize = 69;
+pub(super) const ST_DELTA: usize = 70;
+pub(super) const ALU_X: usize = 71;
+pub(super) const ALU_Y: usize = 72;
+pub(super) const ALU_OUT: usize = 73;
+pub(super) const EQ: usize = 74;
+pub(super) const INV: usize = 75;
+pub(super) const LOWBIT: usize = 76;
+pub(super) const COND: usize = 77;
+pub(super) const LIVE: usize = 78;
+pub(super) const COUNT: usize = 79;
+pub(super) const IN_IDX: usize = 80;
+pub(super) const OUT_IDX: usize = 81;
+pub(super) const IN_WORD: usize = 82;
+pub(super) const SYSV: usize = 83;
+pub(super) const SYS_HALT: usize = 84;
+pub(super) const SYS_READ: usize = 85;
+pub(super) const SYS_WRITE: usize = 86;
+pub(super) const SYS_LEN: usize = 87;
+/// Columns of the CPU table.
+pub const WIDTH: usize = 88;
+
+/// Public values: exit code, cycles, input length, output length.
+pub const PUBLIC: usize = 4;
+
+fn g(x: u64) -> Goldilocks {
+    Goldilocks::new(x)
+}
+
+/// A signed value as a field element.
+fn gi(x: i64) -> Goldilocks {
+    if x < 0 {
+        -g(x.unsigned_abs())
+    } else {
+        g(x as u64)
+    }
+}
+
+/// An instruction's decoded fields (pc first), and the operation it requests of the ALU;
+/// `None` for an instruction the proof does not cover (`ebreak`, signed division).
+pub fn fields(pc: u32, ins: &Instruction) -> Option<([Goldilocks; FIELDS], Option<Op>)> {
+    use Op::*;
+    let mut f = [Goldilocks::ZERO; FIELDS];
+    f[PC] = g(u64::from(pc));
+    let (rd, imm) = (ins.rd, ins.imm);
+    let writes = rd != 0;
+    let set = |f: &mut [Goldilocks; FIELDS], k: usize| f[k] = Goldilocks::ONE;
+    let mut alu_op = None;
+    let reg = |f: &mut [Goldilocks; FIELDS], rs1: bool, rs2: bool, rd: bool| {
+        if rs1 {
+            f[RS1] = g(u64::from(ins.rs1));
+        }
+        if rs2 {
+            f[RS2] = g(u64::from(ins.rs2));
+        }
+        if rd && writes {
+            f[RD] = g(u64::from(ins.rd));
+        }
+    };
+    let immediate = |f: &mut [Goldilocks; FIELDS]| {
+        f[IMM] = g(u64::from(imm as u32));
+        f[Y_IMM] = Goldilocks::ONE;
+    };
+    match ins.op {
+        Lui | Auipc | Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai => {
+            reg(&mut f, ins.op != Lui && ins.op != Auipc, false, true);
+            immediate(&mut f);
+            if ins.op == Auipc {
+                set(&mut f, X_PC);
+            }
+            alu_op = Some(match ins.op {
+                Lui | Auipc => Add,
+                op => alu::base(op),
+            });
+            if writes {
+                set(&mut f, WR_ALU);
+            }
+        }
+        Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Mul | Mulh | Mulhsu | Mulhu
+        | Divu | Remu => {
+            reg(&mut f, true, true, true);
+            alu_op = Some(ins.op);
+            if writes {
+                set(&mut f, WR_ALU);
+            }
+        }
+        Jal | Jalr => {
+            reg(&mut f, ins.op == Jalr, false, true);
+            if ins.op == Jal {
+                f[OFF] = gi(i64::from(imm));
+                set(&mut f, JAL);
+            } else {
+                immediate(&mut f);
+                alu_op = Some(Add);
+                set(&mut f, JALR);
+            }
+            if writes {
+                set(&mut f, LINK);
+            }
+        }
+        Beq | Bne | Blt | Bge | Bltu | Bgeu => {
+            reg(&mut f, true, true, false);
+            f[OFF] = gi(i64::from(imm));
+            let (flag, op) = match ins.op {
+                Beq => (BEQ, None),
+                Bne => (BNE, None),
+                Blt => (BLT, Some(Slt)),
+                Bltu => (BLT, Some(Sltu)),
+                Bge => (BGE, Some(Slt)),
+                _ => (BGE, Some(Sltu)),
+            };
+            set(&mut f, flag);
+            alu_op = op;
+        }
+        Lb | Lbu | Lh | Lhu | Lw | Sb | Sh | Sw => {
+            let store = matches!(ins.op, Sb | Sh | Sw);
+            reg(&mut f, true, store, !store);
+            immediate(&mut f);
+            alu_op = Some(Add);
+            let flag = match ins.op {
+                Lb => LB,
+                Lbu => LBU,
+                Lh => LH,
+                Lhu => LHU,
+                Lw => LW,
+                Sb => SB,
+                Sh => SH,
+                _ => SW,
+            };
+            set(&mut f, flag);
+            if !store && writes {
+                set(&mut f, WR_LOAD);
+            }
+        }
+        Fence => {}
+        Ecall => {
+            f[RS1] = g(10);
+            f[RS2] = g(17);
+            f[RD] = g(10);
+            set(&mut f, ECALL);
+        }
+        Div | Rem | Ebreak => return None,
+    }
+    if let Some(op) = alu_op {
+        f[ALU_OP] = g(alu::code(op)?);
+        set(&mut f, USE_ALU);
+    }
+    Some((f, alu_op))
+}
+
+fn col(c: usize) -> Linear {
+    Linear::column(Column::Main(c))
+}
+
+fn lc(terms: &[(usize, u64)], constant: u64) -> Linear {
+    Linear {
+        terms: terms
+            .iter()
+            .map(|&(c, k)| (Column::Main(c), g(k)))
+            .collect(),
+        constant: g(constant),
+    }
+}
+
+/// Memory flags: every load and store.
+const MEM_FLAGS: [usize; 8] = [LB, LBU, LH, LHU, LW, SB, SH, SW];
+
+/// The CPU table of a program entered at `entry`.
+#[derive(Clone, Copy, Debug)]
+pub struct CpuAir {
+    /// The first row's pc.
+    pub entry: u32,
+}
+
+impl GenericAir for CpuAir {
+    #[inline(always)]
+    fn constraints<V: Value, Fo: Fold<V>>(
+        &self,
+        f: &Frame<'_, V>,
+        public: &[Goldilocks],
+        out: &mut Fo,
+    ) {
+        let (l, n) = (f.local, f.next);
+        let c = |x: u64| V::from(g(x));
+        let (zero, one) = (c(0), c(1));
+        let p = |i: usize| V::from(public[i]);
+        // Control: the first row, the step to the next row, the last row.
+        out.first_row(l[CLK]);
+        out.first_row(l[PC] - c(u64::from(self.entry)));
+        out.first_row(l[IN_IDX]);
+        out.first_row(l[OUT_IDX]);
+        out.first_row(l[LIVE] - one);
+        out.first_row(l[COUNT] - one);
+        out.transition(n[PC] - l[NEXT_PC]);
+        out.transition(n[CLK] - l[CLK] - one);
+        out.transition(n[IN_IDX] - l[IN_IDX] - l[SYS_READ]);
+        out.transition(n[OUT_IDX] - l[OUT_IDX] - l[SYS_WRITE]);
+        out.transition(n[LIVE] - l[LIVE] * (one - l[SYS_HALT]));
+        out.transition(n[COUNT] - l[COUNT] - n[LIVE]);
+        out.last_row(l[SYS_HALT] - one);
+        out.last_row(l[COUNT] - p(1));
+        out.last_row(l[OUT_IDX] - p(3));
+        // The next pc.
+        let four = c(4);
+        out.every_row(
+            l[NEXT_PC]
+                - l[PC]
+                - four
+                - l[JAL] * (l[OFF] - four)
+                - l[COND] * (l[OFF] - four)
+                - l[JALR] * (l[ALU_OUT] - l[LOWBIT] - l[PC] - four)
+                + four * l[SYS_HALT],
+        );
+        out.every_row(
+            l[COND]
+                - l[BEQ] * l[EQ]
+                - l[BNE] * (one - l[EQ])
+                - l[BLT] * l[ALU_OUT]
+                - l[BGE] * (one - l[ALU_OUT]),
+        );
+        let diff = l[RS1V] - l[RS2V];
+        out.every_row(l[EQ] * diff);
+        out.every_row(one - l[EQ] - diff * l[INV]);
+        out.every_row(l[EQ] * l[INV]);
+        out.every_row(l[LOWBIT] * (one - l[LOWBIT]));
+        out.every_row((one - l[JALR]) * l[LOWBIT]);
+        // The ALU request and what rd receives.
+        out.every_row(l[ALU_X] - (one - l[X_PC]) * l[RS1V] - l[X_PC] * l[PC]);
+        out.every_row(l[ALU_Y] - (one - l[Y_IMM]) * l[RS2V] - l[Y_IMM] * l[IMM]);
+        out.every_row((one - l[USE_ALU]) * l[ALU_OUT]);
+        out.every_row(
+            l[RDV]
+                - l[WR_ALU] * l[ALU_OUT]
+                - l[LINK] * (l[PC] + four)
+                - l[WR_LOAD] * l[LDV]
+                - l[ECALL] * l[SYSV],
+        );
+        // Memory: the word address and byte position, the old word's bytes.
+        let mem = MEM_FLAGS.iter().fold(zero, |acc, &k| acc + l[k]);
+        let mut psum = zero;
+        for k in 0..4 {
+            out.every_row(l[P + k] * (one - l[P + k]));
+            psum = psum + l[P + k];
+        }
+        out.every_row(psum - mem);
+        let offset = l[P + 1] + c(2) * l[P + 2] + c(3) * l[P + 3];
+        out.every_row(mem * (l[ALU_OUT] - four * l[MEM_ADDR] - offset));
+        out.every_row((one - mem) * l[MEM_ADDR]);
+        let word = |at: usize| (0..4).fold(zero, |acc, i| acc + l[at + i] * c(1 << (8 * i)));
+        let old = word(OB);
+        out.every_row((one - mem) * old);
+        out.every_row((l[LW] + l[SW]) * (one - l[P]));
+        out.every_row((l[LH] + l[LHU] + l[SH]) * (l[P + 1] + l[P + 3]));
+        let half = |i: usize| l[OB + i] + c(256) * l[OB + i + 1];
+        out.every_row(l[LD_BYTE] - (0..4).fold(zero, |acc, k| acc + l[P + k] * l[OB + k]));
+        out.every_row(l[LD_HALF] - l[P] * half(0) - l[P + 2] * half(2));
+        out.every_row(l[HB] - l[P] * l[OB + 1] - l[P + 2] * l[OB + 3]);
+        // Loads: the sign bit of a signed byte or half is checked by a byte lookup.
+        out.every_row(l[SGN] * (one - l[SGN]));
+        out.every_row(l[SGN] * (one - l[LB] - l[LH]));
+        out.every_row(l[SGN_SRC] - l[LB] * l[LD_BYTE] - l[LH] * l[HB]);
+        out.every_row(
+            l[LDV]
+                - l[LW] * old
+                - (l[LB] + l[LBU]) * l[LD_BYTE]
+                - (l[LH] + l[LHU]) * l[LD_HALF]
+                - l[SGN] * (l[LB] * c((1 << 32) - (1 << 8)) + l[LH] * c((1 << 32) - (1 << 16))),
+        );
+        // Stores: the new word.
+        let sub = l[SB] + l[SH];
+        out.every_row(sub * (l[RS2V] - word(RB)));
+        for k in 0..4 {
+            out.every_row((one - sub) * l[RB + k]);
+        }
+        out.every_row(
+            l[ST_DELTA]
+                - l[SB] * (l[RB] - l[LD_BYTE])
+                - l[SH] * (l[RB] + c(256) * l[RB + 1] - l[LD_HALF]),
+        );
+        let pos = l[P] + c(1 << 8) * l[P + 1] + c(1 << 16) * l[P + 2] + c(1 << 24) * l[P + 3];
+        out.every_row(l[NEW] - old - l[ST_DELTA] * pos - l[SW] * (l[RS2V] - old));
+        // System calls (a7 = rs2 names it).
+        let mut ssum = zero;
+        for k in [SYS_HALT, SYS_READ, SYS_WRITE, SYS_LEN] {
+            out.every_row(l[k] * (one - l[k]));
+            ssum = ssum + l[k];
+        }
+        out.every_row(ssum - l[ECALL]);
+        out.every_row(l[ECALL] * (l[RS2V] - l[SYS_READ] - c(2) * l[SYS_WRITE] - c(3) * l[SYS_LEN]));
+        out.every_row(
+            l[SYSV]
+                - l[SYS_READ] * l[IN_WORD]
+                - l[SYS_LEN] * p(2)
+                - (l[SYS_WRITE] + l[SYS_HALT]) * l[RS1V],
+        );
+        out.every_row((one - l[SYS_READ]) * l[IN_WORD]);
+        out.every_row(l[SYS_HALT] * (l[RS1V] - p(0)));
+        // Timestamps: each access after the one before it at its address.
+        let ts = |s: u64| c(4) * l[CLK] + c(s + 1);
+        for s in 0..4 {
+            let d = DIFF + 3 * s;
+            let gap = l[d] + c(256) * l[d + 1] + c(1 << 16) * l[d + 2];
+            let e = ts(s as u64) - l[PREV + s] - one - gap;
+            if s == 2 {
+                out.every_row(mem * e);
+                out.every_row((one - mem) * l[PREV + s]);
+                out.every_row((one - mem) * gap);
+            } else {
+                out.every_row(e);
+            }
+        }
+    }
+}
+
+impl Air for CpuAir {
+    fn name(&self) -> &str {
+        "zkvm-cpu"
+    }
+
+    fn width(&self) -> usize {
+        WIDTH
+    }
+
+    fn num_public_values(&self) -> usize {
+        PUBLIC
+    }
+
+    fn constraint_degree(&self) -> usize {
+        2
+    }
+
+    crate::generic_evals!();
+
+    fn lookups(&self) -> Vec<Lookup> {
+        let one = Linear::constant(Goldilocks::ONE);
+        let mem = lc(&MEM_FLAGS.map(|k| (k, 1)), 0);
+        let mut l = vec![
+            Lookup::send(PROGRAM, (0..FIELDS).map(col).collect(), one.clone()),
+            Lookup::send(
+                ALU,
+                vec![col(ALU_OP), col(ALU_X), col(ALU_Y), col(ALU_OUT)],
+                col(USE_ALU),
+            ),
+        ];
+        // The four accesses: (address, value read, previous timestamp) received, (address,
+        // value written, timestamp) sent.
+        let reg = |field: usize| lc(&[(field, 1)], REGISTERS);
+        let old = lc(
+            &(0..4).map(|i| (OB + i, 1 << (8 * i))).collect::<Vec<_>>(),
+            0,
+        );
+        let accesses = [
+            (reg(RS1), col(RS1V), col(RS1V), one.clone()),
+            (reg(RS2), col(RS2V), col(RS2V), one.clone()),
+            (col(MEM_ADDR), old, col(NEW), mem.clone()),
+            (reg(RD), col(RD_OLD), col(RDV), one.clone()),
+        ];
+        for (s, (addr, read, written, mult)) in accesses.into_iter().enumerate() {
+            let ts = lc(&[(CLK, 4)], s as u64 + 1);
+            l.push(Lookup::receive(
+                MEMORY,
+                vec![addr.clone(), read, col(PREV + s)],
+                mult.clone(),
+            ));
+            l.push(Lookup::send(MEMORY, vec![addr, written, ts], mult));
+        }
+        let pair = |x: usize, y: usize, m: Linear| Lookup::send(PAIRS, vec![col(x), col(y)], m);
+        for s in 0..4 {
+            l.push(pair(DIFF + 3 * s, DIFF + 3 * s + 1, one.clone()));
+        }
+        l.push(pair(DIFF + 2, DIFF + 5, one.clone()));
+        l.push(pair(DIFF + 8, DIFF + 11, one.clone()));
+        l.push(pair(OB, OB + 1, one.clone()));
+        l.push(pair(OB + 2, OB + 3, one.clone()));
+        let sub = lc(&[(SB, 1), (SH, 1)], 0);
+        l.push(pair(RB, RB + 1, sub.clone()));
+        l.push(pair(RB + 2, RB + 3, sub));
+        l.push(Lookup::send(
+            BYTES,
+            vec![Linear {
+                terms: vec![(Column::Main(SGN_SRC), g(2)), (Column::Main(SGN), -g(256))],
+                constant: Goldilocks::ZERO,
+            }],
+            lc(&[(LB, 1), (LH, 1)], 0),
+        ));
+        l.push(Lookup::send(
+            INPUT,
+            vec![col(IN_IDX), col(IN_WORD)],
+            col(SYS_READ),
+        ));
+        l.push(Lookup::send(
+            OUTPUT,
+            vec![col(OUT_IDX), col(RS1V)],
+            col(SYS_WRITE),
+        ));
+        l
+    }
+}
