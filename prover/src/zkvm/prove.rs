@@ -344,8 +344,10 @@ impl<'a> Builder<'a> {
                 byte
             } else if lh {
                 half as u16 as i16 as i32 as u32
-            } else {
+            } else if lhu {
                 half
+            } else {
+                0
             };
             row[LDV] = g(u64::from(ldv));
             if sb || sh {
@@ -591,3 +593,4 @@ pub fn verify(
     verify_tables_with_key(&statement, config, &proof.stark, &key)?;
     Ok(())
 }
+
