@@ -1,5 +1,6 @@
 //! `carbide prove` and `carbide verify`: proofs of the built-in AIRs as files that say which
-//! AIR, which public values and which configuration they prove.
+//! AIR, which public values and which configuration they prove, and zkVM proofs as files
+//! that carry the program (its ELF), the input and the claimed run.
 
 use std::time::Instant;
 
@@ -9,6 +10,7 @@ use carbide_field::merkle::{MerkleHash, MerkleHasher};
 use serde::{Deserialize, Serialize};
 
 use crate::fri::FriConfig;
+use crate::zkvm::{self, Claim, Program, ZkvmProof};
 use crate::stark::{
     Air, ByteRangeAir, BytesAir, FibonacciAir, Stage, StarkConfig, StarkProof, Table, WideAir,
     prove_tables_with, verify_tables,
@@ -154,6 +156,9 @@ pub fn prove_file(
 
 /// Verifies a proof file; `Ok` with a one-line summary, or the one-line reason it fails.
 pub fn verify_file(bytes: &[u8]) -> Result<String, String> {
+    if bytes.starts_with(ZKVM_MAGIC) {
+        return verify_zkvm_file(bytes, None);
+    }
     let body = bytes
         .strip_prefix(&MAGIC[..])
         .ok_or("not a carbide proof file (or an older format)")?;
@@ -188,5 +193,134 @@ pub fn verify_file(bytes: &[u8]) -> Result<String, String> {
             .map_or(0, |t| 1u64 << t.log_rows.min(63)),
         config.security_bits(),
         config.fri.hash.name()
+    ))
+}
+
+/// What a zkVM proof file holds: the program (its ELF) and input travel with the proof, so
+/// `carbide verify` needs nothing else; the program's digest is recomputed from the ELF.
+#[derive(Serialize, Deserialize, Debug)]
+struct ZkvmFile {
+    elf: Vec<u8>,
+    input: Vec<u8>,
+    exit_code: u32,
+    cycles: u64,
+    output: Vec<u8>,
+    /// As in [`ProofFile`].
+    fri: [u64; 7],
+    min_security_bits: u32,
+    proof: Vec<u8>,
+}
+
+const ZKVM_MAGIC: &[u8; 8] = b"CBZKVM01";
+
+/// The zkVM's configuration: its constraints have degree 2, so blowup 2 with 84 queries and
+/// 16 bits of grinding gives the 100 conjectured bits at a quarter of the default's LDE.
+pub fn zkvm_config() -> StarkConfig {
+    let mut c = StarkConfig::default();
+    c.fri.log_blowup = 1;
+    c.fri.num_queries = 84;
+    c
+}
+
+fn hex(bytes: impl IntoIterator<Item = u8>) -> String {
+    bytes.into_iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The program digest as hex (its four words, little-endian).
+pub fn digest_hex(d: &carbide_field::poseidon::Digest) -> String {
+    hex(d.iter().flat_map(|w| w.as_canonical_u64().to_le_bytes()))
+}
+
+/// Runs and proves the guest `elf` on `input`, checks the proof, and returns the proof
+/// file's bytes with a one-line summary.
+pub fn prove_zkvm_file(
+    elf: &[u8],
+    input: &[u8],
+    max_cycles: u64,
+    config: &StarkConfig,
+    ntt: &dyn carbide_ntt::Ntt<Goldilocks>,
+    merkle: &dyn MerkleHasher,
+) -> Result<(Vec<u8>, String), String> {
+    let program = Program::from_elf(elf).map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    let proof = zkvm::prove(&program, input, max_cycles, config, ntt, merkle)
+        .map_err(|e| e.to_string())?;
+    let secs = start.elapsed().as_secs_f64();
+    zkvm::verify(&program, input, &proof, config)
+        .map_err(|e| format!("self-check failed: {e}"))?;
+    let claim = &proof.claim;
+    let file = ZkvmFile {
+        elf: elf.to_vec(),
+        input: input.to_vec(),
+        exit_code: claim.exit_code,
+        cycles: claim.cycles,
+        output: claim.output.clone(),
+        fri: config.fri.words(),
+        min_security_bits: config.min_security_bits,
+        proof: proof.stark.to_bytes(),
+    };
+    let mut bytes = ZKVM_MAGIC.to_vec();
+    bytes.extend(options().serialize(&file).map_err(|e| e.to_string())?);
+    let summary = format!(
+        "proved {} cycles (exit code {}, output {}) in {secs:.3} s ({:.1} kHz), proof {} bytes, {} bits of conjectured security, program {}",
+        claim.cycles,
+        claim.exit_code,
+        hex(claim.output.iter().copied()),
+        claim.cycles as f64 / secs.max(1e-9) / 1e3,
+        file.proof.len(),
+        config.security_bits(),
+        digest_hex(&claim.program)
+    );
+    Ok((bytes, summary))
+}
+
+/// Verifies a zkVM proof file; with `elf`, the proof must also be of that program (its
+/// digest). `Ok` with a one-line summary, or the one-line reason it fails.
+pub fn verify_zkvm_file(bytes: &[u8], elf: Option<&[u8]>) -> Result<String, String> {
+    let body = bytes
+        .strip_prefix(&ZKVM_MAGIC[..])
+        .ok_or("not a carbide zkVM proof file")?;
+    let file: ZkvmFile = options()
+        .deserialize(body)
+        .map_err(|e| format!("malformed proof file: {e}"))?;
+    let program = Program::from_elf(&file.elf).map_err(|e| format!("the proof's program: {e}"))?;
+    let digest = program.digest();
+    if let Some(elf) = elf {
+        let expected = Program::from_elf(elf).map_err(|e| e.to_string())?;
+        if expected.digest() != digest {
+            return Err(format!(
+                "the proof is of program {}, not {}",
+                digest_hex(&digest),
+                digest_hex(&expected.digest())
+            ));
+        }
+    }
+    let config = config_of(&ProofFile {
+        air: String::new(),
+        public: Vec::new(),
+        fri: file.fri,
+        min_security_bits: file.min_security_bits,
+        proof: Vec::new(),
+    })?;
+    let proof = ZkvmProof {
+        claim: Claim {
+            program: digest,
+            exit_code: file.exit_code,
+            cycles: file.cycles,
+            output: file.output,
+        },
+        stark: StarkProof::from_bytes(&file.proof).map_err(|e| format!("malformed proof: {e}"))?,
+    };
+    let start = Instant::now();
+    zkvm::verify(&program, &file.input, &proof, &config).map_err(|e| e.to_string())?;
+    let ms = start.elapsed().as_secs_f64() * 1e3;
+    Ok(format!(
+        "valid: program {} ran {} cycles on {} input bytes, exit code {}, output {}, {} bits of conjectured security, verified in {ms:.1} ms",
+        digest_hex(&digest),
+        proof.claim.cycles,
+        file.input.len(),
+        proof.claim.exit_code,
+        hex(proof.claim.output.iter().copied()),
+        config.security_bits()
     ))
 }

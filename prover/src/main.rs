@@ -6,7 +6,11 @@
 //!   [--hash poseidon|blake3] [--progress|--quiet]`: a STARK proof of a built-in statement
 //!   (default configuration, 100 conjectured bits), verified before it is written; stage lines
 //!   on stderr when it is a terminal (or with `--progress`), then one summary line.
-//! - `carbide verify FILE`: exit 0 for a valid proof, 1 with a one-line reason.
+//! - `carbide prove ELF [--input FILE] [--max-cycles N] [-o FILE]`: runs an RV32IM guest and
+//!   proves the run (100 conjectured bits), verified before the file (program, input,
+//!   output, proof) is written.
+//! - `carbide verify FILE [--elf ELF]`: exit 0 for a valid proof, 1 with a one-line reason;
+//!   with `--elf`, a zkVM proof must also be of that program (its digest).
 //! - `carbide run ELF [--input FILE] [--max-cycles N] [--output FILE]`: executes an RV32IM
 //!   guest (no proof): its public output (hex, or raw bytes to `--output`), exit code and
 //!   cycles; a fault is exit 1 with its one-line reason naming the pc.
@@ -23,7 +27,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   carbide info
   carbide prove --air fib|wide-fib|wide-cubic|bytes --log-rows K [-o FILE] [--backend cpu|cuda|auto] [--hash poseidon|blake3] [--progress|--quiet]
-  carbide verify FILE
+  carbide prove ELF [--input FILE] [--max-cycles N] [-o FILE]
+  carbide verify FILE [--elf ELF]
   carbide run ELF [--input FILE] [--max-cycles N] [--output FILE]
   carbide bench ntt|msm|field|stark [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
 
@@ -32,6 +37,9 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("bench") => bench::main(&args[1..]),
         Some("info") => info(),
+        Some("prove") if args.get(1).is_some_and(|a| !a.starts_with('-')) => {
+            prove_elf(&args[1..])
+        }
         Some("prove") => prove(&args[1..]),
         Some("run") => run(&args[1..]),
         Some("verify") => verify(&args[1..]),
@@ -140,6 +148,61 @@ fn prove(args: &[String]) -> ExitCode {
     }
 }
 
+/// `carbide prove ELF`: runs and proves a guest, writes the proof file.
+fn prove_elf(args: &[String]) -> ExitCode {
+    let Some((elf, rest)) = args.split_first() else {
+        return ExitCode::from(2);
+    };
+    let (mut input, mut max_cycles, mut out) = (None, 1u64 << carbide_prover::zkvm::MAX_LOG_CYCLES, None);
+    let mut it = rest.iter();
+    while let Some(flag) = it.next() {
+        match (flag.as_str(), it.next()) {
+            ("--input", Some(v)) => input = Some(v.clone()),
+            ("-o" | "--output", Some(v)) => out = Some(v.clone()),
+            ("--max-cycles", Some(v)) => match v.parse() {
+                Ok(n) => max_cycles = n,
+                Err(e) => {
+                    eprintln!("carbide prove: --max-cycles: {e}");
+                    return ExitCode::from(2);
+                }
+            },
+            (other, _) => {
+                eprintln!("carbide prove: bad argument {other:?}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
+    let ntt = carbide_ntt::Radix2Dit::<carbide_field::Goldilocks>::new();
+    let config = carbide_prover::cli::zkvm_config();
+    let result = read(elf).and_then(|bytes| {
+        let input = input.as_deref().map(read).transpose()?.unwrap_or_default();
+        carbide_prover::cli::prove_zkvm_file(
+            &bytes,
+            &input,
+            max_cycles,
+            &config,
+            &ntt,
+            config.fri.hash.cpu(),
+        )
+    });
+    match result {
+        Ok((bytes, summary)) => {
+            let path = out.unwrap_or_else(|| format!("{elf}.proof"));
+            if let Err(e) = std::fs::write(&path, bytes) {
+                eprintln!("carbide prove: cannot write {path}: {e}");
+                return ExitCode::FAILURE;
+            }
+            println!("{summary}; wrote {path}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("carbide prove: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// `carbide run ELF`: executes a guest and reports its output and cycles.
 fn run(args: &[String]) -> ExitCode {
     let Some((elf, rest)) = args.split_first() else {
@@ -203,15 +266,20 @@ fn run(args: &[String]) -> ExitCode {
     }
 }
 
-/// `carbide verify FILE`: exit 0 for a valid proof, 1 with a one-line reason otherwise.
+/// `carbide verify FILE [--elf ELF]`: exit 0 for a valid proof, 1 with a one-line reason
+/// otherwise.
 fn verify(args: &[String]) -> ExitCode {
-    let [path] = args else {
-        eprintln!("carbide verify: one proof file expected\n{USAGE}");
-        return ExitCode::from(2);
+    let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
+    let result = match args {
+        [path] => read(path).and_then(|b| carbide_prover::cli::verify_file(&b)),
+        [path, flag, elf] if flag == "--elf" => read(path).and_then(|b| {
+            carbide_prover::cli::verify_zkvm_file(&b, Some(&read(elf)?))
+        }),
+        _ => {
+            eprintln!("carbide verify: one proof file expected\n{USAGE}");
+            return ExitCode::from(2);
+        }
     };
-    let result = std::fs::read(path)
-        .map_err(|e| format!("cannot read {path}: {e}"))
-        .and_then(|b| carbide_prover::cli::verify_file(&b));
     match result {
         Ok(summary) => {
             println!("{summary}");

@@ -2,17 +2,19 @@
 //! traces (one per constraint group) are refused by the prover and, proved anyway by a
 //! cheating prover, rejected by the verifier.
 
-use carbide_field::Goldilocks;
 use carbide_field::merkle::{CpuMerkle, MerkleHash};
+use carbide_field::{Field, Goldilocks};
 use carbide_ntt::Radix2Dit;
 use carbide_prover::fri::FriConfig;
 use carbide_prover::stark::StarkConfig;
-use carbide_prover::zkvm::{self, Program};
+use carbide_prover::zkvm::cpu::{self, ALU_OUT, CLK, LDV, NEW, NEXT_PC, OB, PC, RDV};
+use carbide_prover::zkvm::{self, Machine, Op, Program, Step, Traces, ZkvmProof};
+use rand::{Rng, SeedableRng};
 
 fn config() -> StarkConfig {
     StarkConfig {
         fri: FriConfig {
-            // Blowup 2 (the constraints have degree 2): fast, for tests only.
+            // Blowup 2 (the constraints have degree 2) and few queries: fast, for tests only.
             log_blowup: 1,
             arity_bits: 3,
             final_log_len: 2,
@@ -30,12 +32,151 @@ fn guest(name: &str) -> Program {
     Program::from_elf(&std::fs::read(path).unwrap()).unwrap()
 }
 
-#[test]
-fn fib_proves_and_verifies() {
-    let p = guest("fib");
-    let input = 30u32.to_le_bytes();
+fn words(xs: &[u32]) -> Vec<u8> {
+    xs.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+fn prove_and_verify(p: &Program, input: &[u8]) -> ZkvmProof {
     let ntt = Radix2Dit::<Goldilocks>::new();
-    let proof = zkvm::prove(&p, &input, 1 << 20, &config(), &ntt, &CpuMerkle).unwrap();
-    assert_eq!(proof.claim.output, 832040u64.to_le_bytes());
-    zkvm::verify(&p, &input, &proof, &config()).unwrap();
+    let proof = zkvm::prove(p, input, 1 << 20, &config(), &ntt, &CpuMerkle).unwrap();
+    zkvm::verify(p, input, &proof, &config()).unwrap();
+    let run = zkvm::run(p, input, 1 << 20).unwrap();
+    assert_eq!(proof.claim.output, run.output);
+    assert_eq!(proof.claim.cycles, run.cycles);
+    assert_eq!(proof.claim.exit_code, run.exit_code);
+    proof
+}
+
+#[test]
+fn every_guest_proves_and_verifies_with_its_output() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    // fib: F(30).
+    let proof = prove_and_verify(&guest("fib"), &words(&[30]));
+    assert_eq!(proof.claim.output, 832_040u64.to_le_bytes());
+    // sha256 against the sha2 crate, over two blocks.
+    use sha2::Digest as _;
+    let msg: Vec<u8> = (0..70).map(|_| rng.r#gen()).collect();
+    let proof = prove_and_verify(&guest("sha256"), &msg);
+    assert_eq!(proof.claim.output, sha2::Sha256::digest(&msg).to_vec());
+    // sort against Rust's sort.
+    let mut v: Vec<u32> = (0..40).map(|_| rng.r#gen()).collect();
+    v.extend([0, u32::MAX, 7, 7]);
+    let proof = prove_and_verify(&guest("sort"), &words(&v));
+    v.sort_unstable();
+    assert_eq!(proof.claim.output, words(&v));
+    // bigmul: two 2-limb numbers against u128 (the product of 64-bit numbers fits).
+    let (a, b) = (rng.r#gen::<u64>(), u64::MAX);
+    let input = words(&[2, a as u32, (a >> 32) as u32, b as u32, (b >> 32) as u32]);
+    let proof = prove_and_verify(&guest("bigmul"), &input);
+    assert_eq!(proof.claim.output, (u128::from(a) * u128::from(b)).to_le_bytes());
+}
+
+#[test]
+fn a_proof_binds_program_input_and_claim() {
+    let (p, input) = (guest("fib"), words(&[12]));
+    let proof = prove_and_verify(&p, &input);
+    let rejects = |p: &Program, input: &[u8], proof: &ZkvmProof, what: &str| {
+        assert!(zkvm::verify(p, input, proof, &config()).is_err(), "{what}");
+    };
+    rejects(&guest("sort"), &input, &proof, "another program");
+    rejects(&p, &words(&[13]), &proof, "another input");
+    let mut forged = proof.clone();
+    forged.claim.output[0] ^= 1;
+    rejects(&p, &input, &forged, "a forged output");
+    let mut forged = proof.clone();
+    forged.claim.output.push(0);
+    rejects(&p, &input, &forged, "a longer output");
+    let mut forged = proof.clone();
+    forged.claim.exit_code = 1;
+    rejects(&p, &input, &forged, "a forged exit code");
+    for cycles in [proof.claim.cycles - 1, proof.claim.cycles + 1, 0, u64::MAX] {
+        let mut forged = proof.clone();
+        forged.claim.cycles = cycles;
+        rejects(&p, &input, &forged, "forged cycles");
+    }
+}
+
+/// The run's steps, for finding the rows to tamper with.
+fn steps(p: &Program, input: &[u8]) -> Vec<Step> {
+    let mut steps = Vec::new();
+    Machine::new(p, input)
+        .run_with(1 << 20, &mut |s| steps.push(*s))
+        .unwrap();
+    steps
+}
+
+/// A cheating prover's traces: the honest prover refuses them, and their proof (made without
+/// the prover's checks) does not verify.
+fn rejected(p: &Program, input: &[u8], t: &Traces, what: &str) {
+    let ntt = Radix2Dit::<Goldilocks>::new();
+    let (c, m) = (config(), CpuMerkle);
+    assert!(
+        zkvm::prove_traces(p, input, t, &c, &ntt, &m, true).is_err(),
+        "the prover accepted {what}"
+    );
+    let proof = zkvm::prove_traces(p, input, t, &c, &ntt, &m, false)
+        .expect("the cheating prover proves traces of the right shape");
+    assert!(
+        zkvm::verify(p, input, &proof, &c).is_err(),
+        "the verifier accepted {what}"
+    );
+}
+
+fn cell(t: &mut Traces, row: usize, col: usize) -> &mut Goldilocks {
+    &mut t.tables[0][row * cpu::WIDTH + col]
+}
+
+fn bump(t: &mut Traces, row: usize, cols: &[usize]) {
+    for &c in cols {
+        *cell(t, row, c) += Goldilocks::ONE;
+    }
+}
+
+#[test]
+fn malicious_traces_are_rejected() {
+    let (p, input) = (guest("fib"), words(&[10]));
+    let honest = zkvm::traces(&p, &input, 1 << 20).unwrap();
+    let ntt = Radix2Dit::<Goldilocks>::new();
+    let proof = zkvm::prove_traces(&p, &input, &honest, &config(), &ntt, &CpuMerkle, false);
+    zkvm::verify(&p, &input, &proof.unwrap(), &config()).unwrap();
+    let steps = steps(&p, &input);
+    let find = |pred: &dyn Fn(&Step) -> bool| steps.iter().position(pred).expect("such a step");
+    let add = find(&|s| s.instruction.op == Op::Add && s.instruction.rd != 0);
+    let lw = find(&|s| s.instruction.op == Op::Lw && s.instruction.rd != 0);
+
+    // A wrong ALU result, consistent within the CPU row: the ALU lookup fails.
+    let mut t = honest.clone();
+    bump(&mut t, add, &[ALU_OUT, RDV]);
+    rejected(&p, &input, &t, "a wrong ALU result");
+    // A wrong memory read: the word's bytes, the loaded value and rd all one more.
+    let mut t = honest.clone();
+    bump(&mut t, lw, &[OB, NEW, LDV, RDV]);
+    rejected(&p, &input, &t, "a wrong memory read");
+    // A wrong register write.
+    let mut t = honest.clone();
+    bump(&mut t, add, &[RDV]);
+    rejected(&p, &input, &t, "a wrong register write");
+    // A wrong pc: the next instruction claimed four bytes on, the pc chain kept.
+    let mut t = honest.clone();
+    for _ in 0..4 {
+        bump(&mut t, add, &[NEXT_PC]);
+        bump(&mut t, add + 1, &[PC]);
+    }
+    rejected(&p, &input, &t, "a wrong pc");
+    // A skipped instruction: the row removed, the clock and the rows after it moved up.
+    let mut t = honest.clone();
+    let w = cpu::WIDTH;
+    let skip = add;
+    let rows = t.tables[0].len() / w;
+    t.tables[0].copy_within((skip + 1) * w.., skip * w);
+    let last = t.tables[0][(rows - 2) * w..(rows - 1) * w].to_vec();
+    t.tables[0][(rows - 1) * w..].copy_from_slice(&last);
+    for r in 0..rows {
+        *cell(&mut t, r, CLK) = Goldilocks::new(r as u64);
+    }
+    rejected(&p, &input, &t, "a skipped instruction");
+    // A forged output: the claim's output byte flipped under the honest traces.
+    let mut t = honest.clone();
+    t.execution.output[0] ^= 1;
+    rejected(&p, &input, &t, "a forged output");
 }

@@ -31,7 +31,8 @@ pub const OUTPUT: u32 = 7;
 pub const REGISTERS: u64 = 1 << 30;
 
 // The decoded fields: the program table's preprocessed columns, and the CPU's first columns.
-pub(super) const PC: usize = 0;
+/// The instruction's pc (a decoded field).
+pub const PC: usize = 0;
 pub(super) const ALU_OP: usize = 1;
 pub(super) const RS1: usize = 2;
 pub(super) const RS2: usize = 3;
@@ -62,20 +63,25 @@ pub(super) const USE_ALU: usize = 27;
 /// Decoded fields of an instruction (pc included).
 pub const FIELDS: usize = 28;
 
-pub(super) const CLK: usize = 28;
-pub(super) const NEXT_PC: usize = 29;
+/// The cycle.
+pub const CLK: usize = 28;
+/// The pc of the next cycle.
+pub const NEXT_PC: usize = 29;
 pub(super) const RS1V: usize = 30;
 pub(super) const RS2V: usize = 31;
 pub(super) const RD_OLD: usize = 32;
-pub(super) const RDV: usize = 33;
+/// The value written to rd.
+pub const RDV: usize = 33;
 /// Previous timestamps of the four accesses (rs1, rs2, memory, rd).
 pub(super) const PREV: usize = 34;
 /// Three bytes per access: timestamp − previous − 1.
 pub(super) const DIFF: usize = 38;
 pub(super) const MEM_ADDR: usize = 50;
-pub(super) const NEW: usize = 51;
+/// The memory word after the access.
+pub const NEW: usize = 51;
 /// The memory word's old bytes.
-pub(super) const OB: usize = 52;
+/// The four bytes of the memory word accessed, before the access.
+pub const OB: usize = 52;
 /// One-hot byte position of the access.
 pub(super) const P: usize = 56;
 /// rs2's bytes (stores of a byte or half).
@@ -85,11 +91,13 @@ pub(super) const LD_HALF: usize = 65;
 pub(super) const HB: usize = 66;
 pub(super) const SGN: usize = 67;
 pub(super) const SGN_SRC: usize = 68;
-pub(super) const LDV: usize = 69;
+/// The value a load reads.
+pub const LDV: usize = 69;
 pub(super) const ST_DELTA: usize = 70;
 pub(super) const ALU_X: usize = 71;
 pub(super) const ALU_Y: usize = 72;
-pub(super) const ALU_OUT: usize = 73;
+/// The ALU's result.
+pub const ALU_OUT: usize = 73;
 pub(super) const EQ: usize = 74;
 pub(super) const INV: usize = 75;
 pub(super) const LOWBIT: usize = 76;

@@ -78,6 +78,7 @@ pub struct ZkvmProof {
 }
 
 /// The eleven traces of one run, in the statement's order.
+#[derive(Clone, Debug)]
 pub struct Traces {
     /// CPU, program, memory, input, output, ALU, multiply, bitwise, byte pairs, bytes, shift.
     pub tables: Vec<Vec<Goldilocks>>,
