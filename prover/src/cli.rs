@@ -10,11 +10,11 @@ use carbide_field::merkle::{MerkleHash, MerkleHasher};
 use serde::{Deserialize, Serialize};
 
 use crate::fri::FriConfig;
-use crate::zkvm::{self, Claim, Program, ZkvmProof};
 use crate::stark::{
     Air, ByteRangeAir, BytesAir, FibonacciAir, Stage, StarkConfig, StarkProof, Table, WideAir,
     prove_tables_with, verify_tables,
 };
+use crate::zkvm::{self, Claim, Program, ZkvmProof};
 
 /// The built-in statements: `fib` (2 columns), `wide-fib` (32 columns, starky's comparison
 /// AIR), `wide-cubic` (32 columns, degree 3), `bytes` (two tables: pairs of bytes and the
@@ -243,11 +243,10 @@ pub fn prove_zkvm_file(
 ) -> Result<(Vec<u8>, String), String> {
     let program = Program::from_elf(elf).map_err(|e| e.to_string())?;
     let start = Instant::now();
-    let proof = zkvm::prove(&program, input, max_cycles, config, ntt, merkle)
-        .map_err(|e| e.to_string())?;
+    let proof =
+        zkvm::prove(&program, input, max_cycles, config, ntt, merkle).map_err(|e| e.to_string())?;
     let secs = start.elapsed().as_secs_f64();
-    zkvm::verify(&program, input, &proof, config)
-        .map_err(|e| format!("self-check failed: {e}"))?;
+    zkvm::verify(&program, input, &proof, config).map_err(|e| format!("self-check failed: {e}"))?;
     let claim = &proof.claim;
     let file = ZkvmFile {
         elf: elf.to_vec(),

@@ -37,9 +37,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("bench") => bench::main(&args[1..]),
         Some("info") => info(),
-        Some("prove") if args.get(1).is_some_and(|a| !a.starts_with('-')) => {
-            prove_elf(&args[1..])
-        }
+        Some("prove") if args.get(1).is_some_and(|a| !a.starts_with('-')) => prove_elf(&args[1..]),
         Some("prove") => prove(&args[1..]),
         Some("run") => run(&args[1..]),
         Some("verify") => verify(&args[1..]),
@@ -153,7 +151,8 @@ fn prove_elf(args: &[String]) -> ExitCode {
     let Some((elf, rest)) = args.split_first() else {
         return ExitCode::from(2);
     };
-    let (mut input, mut max_cycles, mut out) = (None, 1u64 << carbide_prover::zkvm::MAX_LOG_CYCLES, None);
+    let (mut input, mut max_cycles, mut out) =
+        (None, 1u64 << carbide_prover::zkvm::MAX_LOG_CYCLES, None);
     let mut it = rest.iter();
     while let Some(flag) = it.next() {
         match (flag.as_str(), it.next()) {
@@ -272,9 +271,9 @@ fn verify(args: &[String]) -> ExitCode {
     let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
     let result = match args {
         [path] => read(path).and_then(|b| carbide_prover::cli::verify_file(&b)),
-        [path, flag, elf] if flag == "--elf" => read(path).and_then(|b| {
-            carbide_prover::cli::verify_zkvm_file(&b, Some(&read(elf)?))
-        }),
+        [path, flag, elf] if flag == "--elf" => {
+            read(path).and_then(|b| carbide_prover::cli::verify_zkvm_file(&b, Some(&read(elf)?)))
+        }
         _ => {
             eprintln!("carbide verify: one proof file expected\n{USAGE}");
             return ExitCode::from(2);

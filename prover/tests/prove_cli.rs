@@ -148,3 +148,66 @@ fn run_executes_a_guest() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_guest_proof_round_trips_through_files() {
+    let dir = std::env::temp_dir().join(format!("carbide-zkvm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (input, file) = (dir.join("in"), dir.join("fib.proof"));
+    std::fs::write(&input, 10u32.to_le_bytes()).unwrap();
+    let elf = |name: &str| format!("{}/guests/bin/{name}.elf", env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(common::carbide_exe())
+        .args(["prove", &elf("fib"), "--input"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    // F(10) = 55, as a little-endian u64.
+    assert!(text.contains("output 3700000000000000"), "{text}");
+    let verify = |path: &std::path::Path, program: Option<&str>| {
+        let mut c = Command::new(common::carbide_exe());
+        c.arg("verify").arg(path);
+        if let Some(p) = program {
+            c.args(["--elf", &elf(p)]);
+        }
+        let out = c.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = verify(&file, None);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("output 3700000000000000"), "{text}");
+    assert_eq!(verify(&file, Some("fib")).0, Some(0));
+    // Another program's digest, a changed output byte and a changed proof byte are refused.
+    let (code, text) = verify(&file, Some("sort"));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("the proof is of program"), "{text}");
+    let bytes = std::fs::read(&file).unwrap();
+    // The output (length 8, then F(10)) follows the magic, the ELF and the input.
+    let skip = 16 + std::fs::read(elf("fib")).unwrap().len();
+    let pattern = [8u64.to_le_bytes(), 55u64.to_le_bytes()].concat();
+    let out_at = skip
+        + 8
+        + bytes[skip..]
+            .windows(16)
+            .position(|w| w == pattern)
+            .unwrap();
+    for at in [out_at, bytes.len() - 100] {
+        let mut b = bytes.clone();
+        b[at] ^= 1;
+        let changed = dir.join("changed.proof");
+        std::fs::write(&changed, &b).unwrap();
+        let (code, text) = verify(&changed, None);
+        assert_eq!(code, Some(1), "byte {at}: {text}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

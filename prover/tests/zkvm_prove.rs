@@ -68,7 +68,10 @@ fn every_guest_proves_and_verifies_with_its_output() {
     let (a, b) = (rng.r#gen::<u64>(), u64::MAX);
     let input = words(&[2, a as u32, (a >> 32) as u32, b as u32, (b >> 32) as u32]);
     let proof = prove_and_verify(&guest("bigmul"), &input);
-    assert_eq!(proof.claim.output, (u128::from(a) * u128::from(b)).to_le_bytes());
+    assert_eq!(
+        proof.claim.output,
+        (u128::from(a) * u128::from(b)).to_le_bytes()
+    );
 }
 
 #[test]

@@ -1,7 +1,10 @@
-//! The zkVM: RISC-V (RV32IM) programs, executed and (to come) proved. This module holds the
-//! ELF loader ([`Program`]), the decoder and the executor ([`run`]), and the first proving
-//! table ([`mod@alu`]: 32-bit add, subtract, compares and bitwise operations on byte limbs); the
-//! guests the project ships are in `prover/guests/`.
+//! The zkVM: RISC-V (RV32IM) programs, executed and proved. This module holds the ELF loader
+//! ([`Program`]), the decoder and the executor ([`run`]), and the proving tables: the CPU
+//! ([`mod@cpu`]), the ALU on byte limbs ([`mod@alu`]), multiplication, shifts and unsigned
+//! division on 16-bit limbs ([`mod@mul`]), and the program, memory and stream tables
+//! ([`mod@tables`]), proved together by [`prove`] and checked by [`verify`]. Signed division
+//! and remainder run but are not yet proved ([`ZkvmError::Uncovered`]). The guests the project
+//! ships are in `prover/guests/`.
 
 pub mod alu;
 pub mod cpu;

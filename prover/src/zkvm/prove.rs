@@ -594,4 +594,3 @@ pub fn verify(
     verify_tables_with_key(&statement, config, &proof.stark, &key)?;
     Ok(())
 }
-
