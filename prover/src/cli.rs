@@ -72,13 +72,11 @@ fn options() -> impl Options {
         .reject_trailing_bytes()
 }
 
-fn config_of(f: &ProofFile) -> Result<StarkConfig, String> {
+fn config_of(fri: &[u64; 7], min_security_bits: u32) -> Result<StarkConfig, String> {
     let config = StarkConfig {
-        fri: FriConfig::from_words(&f.fri).map_err(|e| e.to_string())?,
+        fri: FriConfig::from_words(fri).map_err(|e| e.to_string())?,
         // Whatever the file says, nothing below the default minimum is accepted.
-        min_security_bits: f
-            .min_security_bits
-            .max(StarkConfig::default().min_security_bits),
+        min_security_bits: min_security_bits.max(StarkConfig::default().min_security_bits),
     };
     Ok(config)
 }
@@ -174,7 +172,7 @@ pub fn verify_file(bytes: &[u8]) -> Result<String, String> {
         ));
     }
     let proof = StarkProof::from_bytes(&file.proof).map_err(|e| format!("malformed proof: {e}"))?;
-    let config = config_of(&file)?;
+    let config = config_of(&file.fri, file.min_security_bits)?;
     let statement: Vec<(&dyn Air, &[Goldilocks])> = airs
         .iter()
         .zip(&file.public)
@@ -294,13 +292,7 @@ pub fn verify_zkvm_file(bytes: &[u8], elf: Option<&[u8]>) -> Result<String, Stri
             ));
         }
     }
-    let config = config_of(&ProofFile {
-        air: String::new(),
-        public: Vec::new(),
-        fri: file.fri,
-        min_security_bits: file.min_security_bits,
-        proof: Vec::new(),
-    })?;
+    let config = config_of(&file.fri, file.min_security_bits)?;
     let proof = ZkvmProof {
         claim: Claim {
             program: digest,

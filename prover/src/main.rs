@@ -146,35 +146,67 @@ fn prove(args: &[String]) -> ExitCode {
     }
 }
 
-/// `carbide prove ELF`: runs and proves a guest, writes the proof file.
-fn prove_elf(args: &[String]) -> ExitCode {
-    let Some((elf, rest)) = args.split_first() else {
-        return ExitCode::from(2);
-    };
-    let (mut input, mut max_cycles, mut out) =
-        (None, 1u64 << carbide_prover::zkvm::MAX_LOG_CYCLES, None);
-    let mut it = rest.iter();
-    while let Some(flag) = it.next() {
-        match (flag.as_str(), it.next()) {
-            ("--input", Some(v)) => input = Some(v.clone()),
-            ("-o" | "--output", Some(v)) => out = Some(v.clone()),
-            ("--max-cycles", Some(v)) => match v.parse() {
-                Ok(n) => max_cycles = n,
-                Err(e) => {
-                    eprintln!("carbide prove: --max-cycles: {e}");
-                    return ExitCode::from(2);
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+/// A guest command's arguments: `ELF [--input FILE] [--max-cycles N] [-o|--output FILE]`.
+struct GuestArgs {
+    elf: String,
+    input: Option<String>,
+    max_cycles: u64,
+    out: Option<String>,
+}
+
+impl GuestArgs {
+    /// The arguments of `carbide <command>`, or the exit code after a one-line reason.
+    fn parse(command: &str, args: &[String], max_cycles: u64) -> Result<Self, ExitCode> {
+        let Some((elf, rest)) = args.split_first() else {
+            eprintln!("carbide {command}: which ELF file?\n{USAGE}");
+            return Err(ExitCode::from(2));
+        };
+        let mut a = Self {
+            elf: elf.clone(),
+            input: None,
+            max_cycles,
+            out: None,
+        };
+        let mut it = rest.iter();
+        while let Some(flag) = it.next() {
+            match (flag.as_str(), it.next()) {
+                ("--input", Some(v)) => a.input = Some(v.clone()),
+                ("-o" | "--output", Some(v)) => a.out = Some(v.clone()),
+                ("--max-cycles", Some(v)) => match v.parse() {
+                    Ok(n) => a.max_cycles = n,
+                    Err(e) => {
+                        eprintln!("carbide {command}: --max-cycles: {e}");
+                        return Err(ExitCode::from(2));
+                    }
+                },
+                (other, _) => {
+                    eprintln!("carbide {command}: bad argument {other:?}\n{USAGE}");
+                    return Err(ExitCode::from(2));
                 }
-            },
-            (other, _) => {
-                eprintln!("carbide prove: bad argument {other:?}\n{USAGE}");
-                return ExitCode::from(2);
             }
         }
+        Ok(a)
     }
-    let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
+}
+
+/// `carbide prove ELF`: runs and proves a guest, writes the proof file.
+fn prove_elf(args: &[String]) -> ExitCode {
+    let GuestArgs {
+        elf,
+        input,
+        max_cycles,
+        out,
+    } = match GuestArgs::parse("prove", args, 1 << carbide_prover::zkvm::MAX_LOG_CYCLES) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     let ntt = carbide_ntt::Radix2Dit::<carbide_field::Goldilocks>::new();
     let config = carbide_prover::cli::zkvm_config();
-    let result = read(elf).and_then(|bytes| {
+    let result = read(&elf).and_then(|bytes| {
         let input = input.as_deref().map(read).transpose()?.unwrap_or_default();
         carbide_prover::cli::prove_zkvm_file(
             &bytes,
@@ -204,31 +236,16 @@ fn prove_elf(args: &[String]) -> ExitCode {
 
 /// `carbide run ELF`: executes a guest and reports its output and cycles.
 fn run(args: &[String]) -> ExitCode {
-    let Some((elf, rest)) = args.split_first() else {
-        eprintln!("carbide run: which ELF file?\n{USAGE}");
-        return ExitCode::from(2);
+    let GuestArgs {
+        elf,
+        input,
+        max_cycles,
+        out,
+    } = match GuestArgs::parse("run", args, 1 << 32) {
+        Ok(a) => a,
+        Err(code) => return code,
     };
-    let (mut input, mut max_cycles, mut out) = (None, 1u64 << 32, None);
-    let mut it = rest.iter();
-    while let Some(flag) = it.next() {
-        match (flag.as_str(), it.next()) {
-            ("--input", Some(v)) => input = Some(v.clone()),
-            ("--output", Some(v)) => out = Some(v.clone()),
-            ("--max-cycles", Some(v)) => match v.parse() {
-                Ok(n) => max_cycles = n,
-                Err(e) => {
-                    eprintln!("carbide run: --max-cycles: {e}");
-                    return ExitCode::from(2);
-                }
-            },
-            (other, _) => {
-                eprintln!("carbide run: bad argument {other:?}\n{USAGE}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
-    let result = read(elf)
+    let result = read(&elf)
         .and_then(|bytes| {
             carbide_prover::zkvm::Program::from_elf(&bytes).map_err(|e| e.to_string())
         })
@@ -268,7 +285,6 @@ fn run(args: &[String]) -> ExitCode {
 /// `carbide verify FILE [--elf ELF]`: exit 0 for a valid proof, 1 with a one-line reason
 /// otherwise.
 fn verify(args: &[String]) -> ExitCode {
-    let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
     let result = match args {
         [path] => read(path).and_then(|b| carbide_prover::cli::verify_file(&b)),
         [path, flag, elf] if flag == "--elf" => {
