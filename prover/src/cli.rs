@@ -14,7 +14,7 @@ use crate::stark::{
     Air, ByteRangeAir, BytesAir, FibonacciAir, Stage, StarkConfig, StarkProof, Table, WideAir,
     prove_tables_with, verify_tables,
 };
-use crate::zkvm::{self, Claim, Program, ZkvmProof};
+use crate::zkvm::{self, Claim, Program, SegmentProof, ZkvmProof};
 
 /// The built-in statements: `fib` (2 columns), `wide-fib` (32 columns, starky's comparison
 /// AIR), `wide-cubic` (32 columns, degree 3), `bytes` (two tables: pairs of bytes and the
@@ -68,6 +68,14 @@ const MAGIC: &[u8; 8] = b"CBPROOF2";
 fn options() -> impl Options {
     bincode::DefaultOptions::new()
         .with_limit(128 << 20)
+        .with_fixint_encoding()
+        .reject_trailing_bytes()
+}
+
+/// A zkVM proof file holds a segment proof (a few MB) per segment: room for hundreds.
+fn zkvm_options() -> impl Options {
+    bincode::DefaultOptions::new()
+        .with_limit(1 << 30)
         .with_fixint_encoding()
         .reject_trailing_bytes()
 }
@@ -206,10 +214,14 @@ struct ZkvmFile {
     /// As in [`ProofFile`].
     fri: [u64; 7],
     min_security_bits: u32,
-    proof: Vec<u8>,
+    segments: Vec<SegmentProof>,
 }
 
-const ZKVM_MAGIC: &[u8; 8] = b"CBZKVM01";
+const ZKVM_MAGIC: &[u8; 8] = b"CBZKVM02";
+
+/// Cycles of a segment, log₂, unless `--segment-log` says otherwise: a 2^20-cycle segment
+/// proves in about a minute on two cores and a few GiB.
+pub const ZKVM_SEGMENT_LOG: u32 = 20;
 
 /// The zkVM's configuration: its constraints have degree 2, so blowup 2 with 84 queries and
 /// 16 bits of grinding gives the 100 conjectured bits at a quarter of the default's LDE.
@@ -235,14 +247,23 @@ pub fn prove_zkvm_file(
     elf: &[u8],
     input: &[u8],
     max_cycles: u64,
+    segment_log: u32,
     config: &StarkConfig,
     ntt: &dyn carbide_ntt::Ntt<Goldilocks>,
     merkle: &dyn MerkleHasher,
 ) -> Result<(Vec<u8>, String), String> {
     let program = Program::from_elf(elf).map_err(|e| e.to_string())?;
     let start = Instant::now();
-    let proof =
-        zkvm::prove(&program, input, max_cycles, config, ntt, merkle).map_err(|e| e.to_string())?;
+    let proof = zkvm::prove(
+        &program,
+        input,
+        max_cycles,
+        segment_log,
+        config,
+        ntt,
+        merkle,
+    )
+    .map_err(|e| e.to_string())?;
     let secs = start.elapsed().as_secs_f64();
     zkvm::verify(&program, input, &proof, config).map_err(|e| format!("self-check failed: {e}"))?;
     let claim = &proof.claim;
@@ -254,19 +275,20 @@ pub fn prove_zkvm_file(
         output: claim.output.clone(),
         fri: config.fri.words(),
         min_security_bits: config.min_security_bits,
-        proof: proof.stark.to_bytes(),
+        segments: proof.segments,
     };
     let mut bytes = ZKVM_MAGIC.to_vec();
-    bytes.extend(options().serialize(&file).map_err(|e| e.to_string())?);
+    bytes.extend(zkvm_options().serialize(&file).map_err(|e| e.to_string())?);
     let summary = format!(
-        "proved {} cycles (exit code {}, output {}) in {secs:.3} s ({:.1} kHz), proof {} bytes, {} bits of conjectured security, program {}",
-        claim.cycles,
-        claim.exit_code,
-        hex(claim.output.iter().copied()),
-        claim.cycles as f64 / secs.max(1e-9) / 1e3,
-        file.proof.len(),
+        "proved {} cycles in {} segment(s) (exit code {}, output {}) in {secs:.3} s ({:.1} kHz), proof file {} bytes, {} bits of conjectured security, program {}",
+        file.cycles,
+        file.segments.len(),
+        file.exit_code,
+        hex(file.output.iter().copied()),
+        file.cycles as f64 / secs.max(1e-9) / 1e3,
+        bytes.len(),
         config.security_bits(),
-        digest_hex(&claim.program)
+        digest_hex(&program.digest())
     );
     Ok((bytes, summary))
 }
@@ -277,7 +299,7 @@ pub fn verify_zkvm_file(bytes: &[u8], elf: Option<&[u8]>) -> Result<String, Stri
     let body = bytes
         .strip_prefix(&ZKVM_MAGIC[..])
         .ok_or("not a carbide zkVM proof file")?;
-    let file: ZkvmFile = options()
+    let file: ZkvmFile = zkvm_options()
         .deserialize(body)
         .map_err(|e| format!("malformed proof file: {e}"))?;
     let program = Program::from_elf(&file.elf).map_err(|e| format!("the proof's program: {e}"))?;
@@ -300,15 +322,16 @@ pub fn verify_zkvm_file(bytes: &[u8], elf: Option<&[u8]>) -> Result<String, Stri
             cycles: file.cycles,
             output: file.output,
         },
-        stark: StarkProof::from_bytes(&file.proof).map_err(|e| format!("malformed proof: {e}"))?,
+        segments: file.segments,
     };
     let start = Instant::now();
     zkvm::verify(&program, &file.input, &proof, &config).map_err(|e| e.to_string())?;
     let ms = start.elapsed().as_secs_f64() * 1e3;
     Ok(format!(
-        "valid: program {} ran {} cycles on {} input bytes, exit code {}, output {}, {} bits of conjectured security, verified in {ms:.1} ms",
+        "valid: program {} ran {} cycles ({} segment(s)) on {} input bytes, exit code {}, output {}, {} bits of conjectured security, verified in {ms:.1} ms",
         digest_hex(&digest),
         proof.claim.cycles,
+        proof.segments.len(),
         file.input.len(),
         proof.claim.exit_code,
         hex(proof.claim.output.iter().copied()),

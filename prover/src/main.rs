@@ -6,9 +6,9 @@
 //!   [--hash poseidon|blake3] [--progress|--quiet]`: a STARK proof of a built-in statement
 //!   (default configuration, 100 conjectured bits), verified before it is written; stage lines
 //!   on stderr when it is a terminal (or with `--progress`), then one summary line.
-//! - `carbide prove ELF [--input FILE] [--max-cycles N] [-o FILE]`: runs an RV32IM guest and
-//!   proves the run (100 conjectured bits), verified before the file (program, input,
-//!   output, proof) is written.
+//! - `carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [-o FILE]`: runs an
+//!   RV32IM guest and proves the run in segments of 2^K cycles (default 2^20; 100 conjectured
+//!   bits), verified before the file (program, input, output, segment proofs) is written.
 //! - `carbide verify FILE [--elf ELF]`: exit 0 for a valid proof, 1 with a one-line reason;
 //!   with `--elf`, a zkVM proof must also be of that program (its digest).
 //! - `carbide run ELF [--input FILE] [--max-cycles N] [--output FILE]`: executes an RV32IM
@@ -27,7 +27,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   carbide info
   carbide prove --air fib|wide-fib|wide-cubic|bytes --log-rows K [-o FILE] [--backend cpu|cuda|auto] [--hash poseidon|blake3] [--progress|--quiet]
-  carbide prove ELF [--input FILE] [--max-cycles N] [-o FILE]
+  carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [-o FILE]
   carbide verify FILE [--elf ELF]
   carbide run ELF [--input FILE] [--max-cycles N] [--output FILE]
   carbide bench ntt|msm|field|stark [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
@@ -150,12 +150,14 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
 }
 
-/// A guest command's arguments: `ELF [--input FILE] [--max-cycles N] [-o|--output FILE]`.
+/// A guest command's arguments: `ELF [--input FILE] [--max-cycles N] [-o|--output FILE]`,
+/// and for `prove`, `[--segment-log K]`.
 struct GuestArgs {
     elf: String,
     input: Option<String>,
     max_cycles: u64,
     out: Option<String>,
+    segment_log: Option<u32>,
 }
 
 impl GuestArgs {
@@ -170,6 +172,7 @@ impl GuestArgs {
             input: None,
             max_cycles,
             out: None,
+            segment_log: None,
         };
         let mut it = rest.iter();
         while let Some(flag) = it.next() {
@@ -180,6 +183,13 @@ impl GuestArgs {
                     Ok(n) => a.max_cycles = n,
                     Err(e) => {
                         eprintln!("carbide {command}: --max-cycles: {e}");
+                        return Err(ExitCode::from(2));
+                    }
+                },
+                ("--segment-log", Some(v)) if command == "prove" => match v.parse() {
+                    Ok(k) => a.segment_log = Some(k),
+                    Err(e) => {
+                        eprintln!("carbide {command}: --segment-log: {e}");
                         return Err(ExitCode::from(2));
                     }
                 },
@@ -200,7 +210,8 @@ fn prove_elf(args: &[String]) -> ExitCode {
         input,
         max_cycles,
         out,
-    } = match GuestArgs::parse("prove", args, 1 << carbide_prover::zkvm::MAX_LOG_CYCLES) {
+        segment_log,
+    } = match GuestArgs::parse("prove", args, 1 << 32) {
         Ok(a) => a,
         Err(code) => return code,
     };
@@ -212,6 +223,7 @@ fn prove_elf(args: &[String]) -> ExitCode {
             &bytes,
             &input,
             max_cycles,
+            segment_log.unwrap_or(carbide_prover::cli::ZKVM_SEGMENT_LOG),
             &config,
             &ntt,
             config.fri.hash.cpu(),
@@ -241,6 +253,7 @@ fn run(args: &[String]) -> ExitCode {
         input,
         max_cycles,
         out,
+        ..
     } = match GuestArgs::parse("run", args, 1 << 32) {
         Ok(a) => a,
         Err(code) => return code,

@@ -157,7 +157,7 @@ fn a_guest_proof_round_trips_through_files() {
     std::fs::write(&input, 10u32.to_le_bytes()).unwrap();
     let elf = |name: &str| format!("{}/guests/bin/{name}.elf", env!("CARGO_MANIFEST_DIR"));
     let out = Command::new(common::carbide_exe())
-        .args(["prove", &elf("fib"), "--input"])
+        .args(["prove", &elf("fib"), "--segment-log", "7", "--input"])
         .arg(&input)
         .arg("-o")
         .arg(&file)
@@ -169,8 +169,9 @@ fn a_guest_proof_round_trips_through_files() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    // F(10) = 55, as a little-endian u64.
+    // F(10) = 55, as a little-endian u64; 295 cycles in segments of 128.
     assert!(text.contains("output 3700000000000000"), "{text}");
+    assert!(text.contains("295 cycles in 3 segment(s)"), "{text}");
     let verify = |path: &std::path::Path, program: Option<&str>| {
         let mut c = Command::new(common::carbide_exe());
         c.arg("verify").arg(path);

@@ -38,7 +38,8 @@ fn words(xs: &[u32]) -> Vec<u8> {
 
 fn prove_and_verify(p: &Program, input: &[u8]) -> ZkvmProof {
     let ntt = Radix2Dit::<Goldilocks>::new();
-    let proof = zkvm::prove(p, input, 1 << 20, &config(), &ntt, &CpuMerkle).unwrap();
+    let proof = zkvm::prove(p, input, 1 << 20, 20, &config(), &ntt, &CpuMerkle).unwrap();
+    assert_eq!(proof.segments.len(), 1);
     zkvm::verify(p, input, &proof, &config()).unwrap();
     let run = zkvm::run(p, input, 1 << 20).unwrap();
     assert_eq!(proof.claim.output, run.output);
@@ -117,8 +118,9 @@ fn rejected(p: &Program, input: &[u8], t: &Traces, what: &str) {
         zkvm::prove_traces(p, input, t, &c, &ntt, &m, true).is_err(),
         "the prover accepted {what}"
     );
-    let proof = zkvm::prove_traces(p, input, t, &c, &ntt, &m, false)
+    let segment = zkvm::prove_traces(p, input, t, &c, &ntt, &m, false)
         .expect("the cheating prover proves traces of the right shape");
+    let proof = ZkvmProof::join(p, vec![segment]).unwrap();
     assert!(
         zkvm::verify(p, input, &proof, &c).is_err(),
         "the verifier accepted {what}"
@@ -141,7 +143,8 @@ fn malicious_traces_are_rejected() {
     let honest = zkvm::traces(&p, &input, 1 << 20).unwrap();
     let ntt = Radix2Dit::<Goldilocks>::new();
     let proof = zkvm::prove_traces(&p, &input, &honest, &config(), &ntt, &CpuMerkle, false);
-    zkvm::verify(&p, &input, &proof.unwrap(), &config()).unwrap();
+    let proof = ZkvmProof::join(&p, vec![proof.unwrap()]).unwrap();
+    zkvm::verify(&p, &input, &proof, &config()).unwrap();
     let steps = steps(&p, &input);
     let find = |pred: &dyn Fn(&Step) -> bool| steps.iter().position(pred).expect("such a step");
     let add = find(&|s| s.instruction.op == Op::Add && s.instruction.rd != 0);
@@ -180,6 +183,6 @@ fn malicious_traces_are_rejected() {
     rejected(&p, &input, &t, "a skipped instruction");
     // A forged output: the claim's output byte flipped under the honest traces.
     let mut t = honest.clone();
-    t.execution.output[0] ^= 1;
+    t.segment.output[0] ^= 1;
     rejected(&p, &input, &t, "a forged output");
 }

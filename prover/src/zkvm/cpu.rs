@@ -8,8 +8,9 @@
 //!
 //! System calls read the next input word (input bus, a counter), append a byte to the output
 //! (output bus, a counter), give the input length or halt; after the halt the pc stays put,
-//! so the rows up to the table's end repeat the halting `ecall`. Public values: exit code,
-//! cycles (rows up to the first halt), input length, output length.
+//! so the rows up to the table's end repeat the halting `ecall`. A table is one segment of a
+//! run: it starts at the public pc and counters (clock and timestamps restart at zero) and
+//! ends at the public pc and counters, halted (the last segment) or not; see [`PUBLIC`].
 
 use carbide_field::{Field, Goldilocks};
 
@@ -115,8 +116,20 @@ pub(super) const SYS_LEN: usize = 87;
 /// Columns of the CPU table.
 pub const WIDTH: usize = 88;
 
-/// Public values: exit code, cycles, input length, output length.
-pub const PUBLIC: usize = 4;
+/// Public values: exit code, cycles (live rows), input length in bytes, output bytes written
+/// by the segment's end, then the pc, input words read and output bytes written at its start,
+/// whether it halts, the pc and input words read at its end.
+pub const PUBLIC: usize = 10;
+pub(super) const P_EXIT: usize = 0;
+pub(super) const P_CYCLES: usize = 1;
+pub(super) const P_INPUT_LEN: usize = 2;
+pub(super) const P_OUT_END: usize = 3;
+pub(super) const P_PC: usize = 4;
+pub(super) const P_IN_START: usize = 5;
+pub(super) const P_OUT_START: usize = 6;
+pub(super) const P_HALTED: usize = 7;
+pub(super) const P_END_PC: usize = 8;
+pub(super) const P_IN_END: usize = 9;
 
 fn g(x: u64) -> Goldilocks {
     Goldilocks::new(x)
@@ -260,12 +273,10 @@ fn lc(terms: &[(usize, u64)], constant: u64) -> Linear {
 /// Memory flags: every load and store.
 const MEM_FLAGS: [usize; 8] = [LB, LBU, LH, LHU, LW, SB, SH, SW];
 
-/// The CPU table of a program entered at `entry`.
+/// The CPU table of a segment: it starts at the public pc with the public counters and ends
+/// at the public pc, halted or not.
 #[derive(Clone, Copy, Debug)]
-pub struct CpuAir {
-    /// The first row's pc.
-    pub entry: u32,
-}
+pub struct CpuAir;
 
 impl GenericAir for CpuAir {
     #[inline(always)]
@@ -281,9 +292,9 @@ impl GenericAir for CpuAir {
         let p = |i: usize| V::from(public[i]);
         // Control: the first row, the step to the next row, the last row.
         out.first_row(l[CLK]);
-        out.first_row(l[PC] - c(u64::from(self.entry)));
-        out.first_row(l[IN_IDX]);
-        out.first_row(l[OUT_IDX]);
+        out.first_row(l[PC] - p(P_PC));
+        out.first_row(l[IN_IDX] - p(P_IN_START));
+        out.first_row(l[OUT_IDX] - p(P_OUT_START));
         out.first_row(l[LIVE] - one);
         out.first_row(l[COUNT] - one);
         out.transition(n[PC] - l[NEXT_PC]);
@@ -292,9 +303,13 @@ impl GenericAir for CpuAir {
         out.transition(n[OUT_IDX] - l[OUT_IDX] - l[SYS_WRITE]);
         out.transition(n[LIVE] - l[LIVE] * (one - l[SYS_HALT]));
         out.transition(n[COUNT] - l[COUNT] - n[LIVE]);
-        out.last_row(l[SYS_HALT] - one);
-        out.last_row(l[COUNT] - p(1));
-        out.last_row(l[OUT_IDX] - p(3));
+        // A segment that does not halt has no halt at all: one before its last row would
+        // repeat to the last.
+        out.last_row(l[SYS_HALT] - p(P_HALTED));
+        out.last_row(l[COUNT] - p(P_CYCLES));
+        out.last_row(l[NEXT_PC] - p(P_END_PC));
+        out.last_row(l[IN_IDX] + l[SYS_READ] - p(P_IN_END));
+        out.last_row(l[OUT_IDX] + l[SYS_WRITE] - p(P_OUT_END));
         // The next pc.
         let four = c(4);
         out.every_row(
@@ -385,11 +400,11 @@ impl GenericAir for CpuAir {
         out.every_row(
             l[SYSV]
                 - l[SYS_READ] * l[IN_WORD]
-                - l[SYS_LEN] * p(2)
+                - l[SYS_LEN] * p(P_INPUT_LEN)
                 - (l[SYS_WRITE] + l[SYS_HALT]) * l[RS1V],
         );
         out.every_row((one - l[SYS_READ]) * l[IN_WORD]);
-        out.every_row(l[SYS_HALT] * (l[RS1V] - p(0)));
+        out.every_row(l[SYS_HALT] * (l[RS1V] - p(P_EXIT)));
         // Timestamps: each access after the one before it at its address.
         let ts = |s: u64| c(4) * l[CLK] + c(s + 1);
         for s in 0..4 {

@@ -158,6 +158,16 @@ impl<'a> Machine<'a> {
         self.pc
     }
 
+    /// The exit code, once the program has halted.
+    pub fn halted(&self) -> Option<u32> {
+        self.halted
+    }
+
+    /// Instructions executed so far.
+    pub fn cycles(&self) -> u64 {
+        self.cycles
+    }
+
     /// The region and offset of `len` bytes at `addr`.
     fn locate(&self, addr: u32, len: u32) -> Option<(usize, usize)> {
         let i = self

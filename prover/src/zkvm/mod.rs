@@ -2,7 +2,9 @@
 //! ([`Program`]), the decoder and the executor ([`run`]), and the proving tables: the CPU
 //! ([`mod@cpu`]), the ALU on byte limbs ([`mod@alu`]), multiplication, shifts and unsigned
 //! division on 16-bit limbs ([`mod@mul`]), and the program, memory and stream tables
-//! ([`mod@tables`]), proved together by [`prove`] and checked by [`verify`]. Signed division
+//! ([`mod@tables`]), proved together by [`prove`] and checked by [`verify`], a run cut into
+//! segments whose memory crosses between them as the root of the image's tree
+//! ([`mod@image`]). Signed division
 //! and remainder run but are not yet proved ([`ZkvmError::Uncovered`]). The guests the project
 //! ships are in `prover/guests/`.
 
@@ -10,6 +12,7 @@ pub mod alu;
 pub mod cpu;
 mod decode;
 mod elf;
+pub mod image;
 mod machine;
 pub mod mul;
 mod prove;
@@ -19,7 +22,8 @@ pub use decode::{Instruction, Op, decode};
 pub use elf::{Program, Segment};
 pub use machine::{Access, Execution, Machine, Step, alu, run, syscall};
 pub use prove::{
-    Claim, MAX_LOG_CYCLES, Traces, ZkvmError, ZkvmProof, prove, prove_traces, traces, verify,
+    Boundary, Claim, MAX_LOG_CYCLES, SegmentClaim, SegmentProof, Segments, Traces, ZkvmError,
+    ZkvmProof, prove, prove_traces, segments, traces, verify, verify_segment,
 };
 
 use thiserror::Error;

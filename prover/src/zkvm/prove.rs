@@ -1,19 +1,27 @@
-//! Proving and verifying a program's execution: the executor's steps become the CPU table's
-//! rows (memory timestamps tracked as they go), the ALU and multiply tables' rows and the
-//! lookup tables' multiplicities; eleven tables in one STARK proof.
+//! Proving and verifying a program's execution in segments (continuations). A run is cut
+//! into segments of 2^k cycles; each is one STARK proof of eleven tables whose public values
+//! are its boundaries: the pc, the input words read and output bytes written, and the memory
+//! as the root of the image's Merkle tree ([`mod@super::image`]). The segment's proof names
+//! the words it touched with their values before and after and the sibling hashes to the
+//! root, so memory crosses from one segment to the next as a digest: the prover holds one
+//! segment's trace at a time, and segments can be proved on different machines from the
+//! executor's boundary states. The verifier checks each segment's proof, that its start is
+//! the previous one's end, and that only the last one halts.
 
 use carbide_field::merkle::MerkleHasher;
 use carbide_field::poseidon::Digest;
 use carbide_field::{Field, Goldilocks};
 use carbide_ntt::Ntt;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::VmError;
 use super::alu::{self, AluAir, BytePairsAir, Counts};
-use super::cpu::{self, *};
+use super::cpu::*;
 use super::decode::Op;
 use super::elf::Program;
-use super::machine::{Execution, Machine, Step};
+use super::image::{self, Image, MemoryTree, Touched};
+use super::machine::{Machine, Step};
 use super::mul::{self, MulAir, ShiftAir};
 use super::tables::{Code, MemoryAir, StreamAir};
 use crate::stark::{
@@ -21,7 +29,7 @@ use crate::stark::{
     prove_tables, prove_tables_unchecked, verify_tables_with_key,
 };
 
-/// The most cycles one proof covers (timestamps stay below 2^24, three bytes).
+/// The most cycles one segment covers (timestamps stay below 2^24, three bytes).
 pub const MAX_LOG_CYCLES: u32 = 22;
 
 /// Why a program could not be proved or its proof was rejected.
@@ -38,12 +46,9 @@ pub enum ZkvmError {
         /// Which.
         op: Op,
     },
-    /// More cycles than one proof covers.
-    #[error("{cycles} cycles: one proof covers at most 2^{MAX_LOG_CYCLES}")]
-    TooLong {
-        /// The run's cycles.
-        cycles: u64,
-    },
+    /// A run longer than one segment where one was asked for, or a segment size out of range.
+    #[error("{0}")]
+    SegmentClaim(String),
     /// The STARK prover refused.
     #[error(transparent)]
     Prove(#[from] ProveError),
@@ -68,54 +73,156 @@ pub struct Claim {
     pub output: Vec<u8>,
 }
 
-/// A proof of a run.
+/// The machine between two segments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Boundary {
+    /// The next instruction's pc.
+    pub pc: u32,
+    /// Input words read.
+    pub input: u64,
+    /// Output bytes written.
+    pub output: u64,
+    /// The root of the memory image's tree (registers included).
+    pub memory: Digest,
+}
+
+impl Boundary {
+    /// The machine before `program`'s first instruction.
+    pub fn start(program: &Program, image: &Image) -> Self {
+        Self {
+            pc: program.entry,
+            input: 0,
+            output: 0,
+            memory: MemoryTree::new(image, image.initial()).root(),
+        }
+    }
+}
+
+/// What one segment's proof says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentClaim {
+    /// Where it starts.
+    pub start: Boundary,
+    /// Where it ends.
+    pub end: Boundary,
+    /// Instructions it executed (a power of two unless it halts).
+    pub cycles: u64,
+    /// Whether it ends with the halt (the last segment).
+    pub halted: bool,
+    /// The exit code (0 unless it halts).
+    pub exit_code: u32,
+    /// The output bytes it wrote.
+    pub output: Vec<u8>,
+    /// The words it accessed, with their values before and after, by leaf.
+    pub memory: Vec<Touched>,
+    /// The sibling hashes connecting those leaves to the roots.
+    pub siblings: Vec<Digest>,
+}
+
+/// One segment's proof.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SegmentProof {
+    /// Its statement.
+    pub segment: SegmentClaim,
+    /// The STARK proof of its eleven tables.
+    pub stark: StarkProof,
+}
+
+/// A proof of a run: its segments' proofs, in order.
 #[derive(Clone, Debug)]
 pub struct ZkvmProof {
     /// What it proves.
     pub claim: Claim,
-    /// The STARK proof of the eleven tables.
-    pub stark: StarkProof,
+    /// The segments.
+    pub segments: Vec<SegmentProof>,
 }
 
-/// The eleven traces of one run, in the statement's order.
+impl ZkvmProof {
+    /// The proof of a run of `program` made of `segments` (in order, the last halting); the
+    /// claim is what they say together.
+    pub fn join(program: &Program, segments: Vec<SegmentProof>) -> Result<Self, ZkvmError> {
+        let last = segments
+            .last()
+            .ok_or_else(|| ZkvmError::Claim("no segments".into()))?;
+        let claim = Claim {
+            program: program.digest(),
+            exit_code: last.segment.exit_code,
+            cycles: segments.iter().map(|s| s.segment.cycles).sum(),
+            output: segments
+                .iter()
+                .flat_map(|s| s.segment.output.iter().copied())
+                .collect(),
+        };
+        Ok(Self { claim, segments })
+    }
+}
+
+/// The eleven traces of one segment, in the statement's order.
 #[derive(Clone, Debug)]
 pub struct Traces {
     /// CPU, program, memory, input, output, ALU, multiply, bitwise, byte pairs, bytes, shift.
     pub tables: Vec<Vec<Goldilocks>>,
-    /// The CPU table's public values.
-    pub public: [Goldilocks; cpu::PUBLIC],
-    /// The run.
-    pub execution: Execution,
+    /// The segment they prove.
+    pub segment: SegmentClaim,
 }
 
-/// The statement's tables, in order, for a program, input and output.
-struct Statement {
-    cpu: CpuAir,
+/// What a program and its input fix for every segment.
+struct Context {
     code: Code,
-    memory: MemoryAir,
+    image: Image,
     input: StreamAir,
+    input_len: u64,
+}
+
+impl Context {
+    fn new(program: &Program, input: &[u8]) -> Result<Self, VmError> {
+        Ok(Self {
+            code: Code::new(program),
+            image: Image::new(program)?,
+            input: StreamAir::input(input),
+            input_len: input.len() as u64,
+        })
+    }
+
+    /// The CPU table's public values for `s`.
+    fn public(&self, s: &SegmentClaim) -> [Goldilocks; PUBLIC] {
+        let mut p = [Goldilocks::ZERO; PUBLIC];
+        p[P_EXIT] = g(u64::from(s.exit_code));
+        p[P_CYCLES] = g(s.cycles);
+        p[P_INPUT_LEN] = g(self.input_len);
+        p[P_OUT_END] = g(s.end.output);
+        p[P_PC] = g(u64::from(s.start.pc));
+        p[P_IN_START] = g(s.start.input);
+        p[P_OUT_START] = g(s.start.output);
+        p[P_HALTED] = g(u64::from(s.halted));
+        p[P_END_PC] = g(u64::from(s.end.pc));
+        p[P_IN_END] = g(s.end.input);
+        p
+    }
+}
+
+/// The statement's tables, in order, for one segment.
+struct Statement<'a> {
+    ctx: &'a Context,
+    memory: MemoryAir,
     output: StreamAir,
 }
 
-impl Statement {
-    fn new(program: &Program, input: &[u8], output: &[u8]) -> Result<Self, VmError> {
+impl<'a> Statement<'a> {
+    fn new(ctx: &'a Context, s: &SegmentClaim) -> Result<Self, ZkvmError> {
         Ok(Self {
-            cpu: CpuAir {
-                entry: program.entry,
-            },
-            code: Code::new(program),
-            memory: MemoryAir::new(program)?,
-            input: StreamAir::input(input),
-            output: StreamAir::output(output),
+            ctx,
+            memory: MemoryAir::new(&ctx.image, &s.memory).map_err(ZkvmError::Claim)?,
+            output: StreamAir::output(&s.output, s.start.output),
         })
     }
 
     fn airs(&self) -> [&dyn Air; 11] {
         [
-            &self.cpu,
-            &self.code.air,
+            &CpuAir,
+            &self.ctx.code.air,
             &self.memory,
-            &self.input,
+            &self.ctx.input,
             &self.output,
             &AluAir,
             &MulAir,
@@ -130,9 +237,9 @@ impl Statement {
     fn fixed_sizes(&self) -> [Option<u32>; 11] {
         [
             None,
-            Some(self.code.air.log_rows()),
+            Some(self.ctx.code.air.log_rows()),
             Some(self.memory.log_rows()),
-            Some(self.input.log_rows()),
+            Some(self.ctx.input.log_rows()),
             Some(self.output.log_rows()),
             None,
             None,
@@ -148,12 +255,12 @@ fn g(x: u64) -> Goldilocks {
     Goldilocks::new(x)
 }
 
-/// Builds the CPU rows and everything they request, tracking each memory word's last value
-/// and timestamp.
+/// Builds one segment's CPU rows and everything they request, tracking each memory word's
+/// value and the timestamp of its last access in the segment (zero: not yet accessed).
 struct Builder<'a> {
     code: &'a Code,
-    memory: &'a MemoryAir,
-    /// Per memory row: value, timestamp of the last access.
+    image: &'a Image,
+    /// Per leaf: value, timestamp of the last access.
     state: Vec<(u32, u64)>,
     registers: [usize; 32],
     cpu: Vec<Goldilocks>,
@@ -161,6 +268,7 @@ struct Builder<'a> {
     mul: Vec<Goldilocks>,
     program: Vec<u64>,
     input: Vec<u64>,
+    output: Vec<u8>,
     counts: Counts,
     in_idx: u64,
     out_idx: u64,
@@ -169,26 +277,27 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(code: &'a Code, memory: &'a MemoryAir, rows: usize, input_rows: usize) -> Self {
-        let state = (0..memory.len()).map(|r| (memory.initial(r), 0)).collect();
+    fn new(ctx: &'a Context, values: &[u32], rows: usize, in_idx: u64, out_idx: u64) -> Self {
+        let image = &ctx.image;
         let registers = core::array::from_fn(|i| {
-            memory
+            image
                 .row_of(REGISTERS + i as u64)
                 .expect("the image holds the registers")
         });
         Self {
-            code,
-            memory,
-            state,
+            code: &ctx.code,
+            image,
+            state: values.iter().map(|&v| (v, 0)).collect(),
             registers,
             cpu: Vec::with_capacity(rows * WIDTH),
             alu: Vec::new(),
             mul: Vec::new(),
-            program: vec![0; 1 << code.air.log_rows()],
-            input: vec![0; input_rows],
+            program: vec![0; 1 << ctx.code.air.log_rows()],
+            input: vec![0; 1 << ctx.input.log_rows()],
+            output: Vec::new(),
             counts: Counts::default(),
-            in_idx: 0,
-            out_idx: 0,
+            in_idx,
+            out_idx,
             live: true,
             count: 0,
         }
@@ -285,7 +394,7 @@ impl<'a> Builder<'a> {
         if lb || lbu || lh || lhu || lw || sb || sh || sw {
             let (word, pos) = (u64::from(out / 4), (out % 4) as usize);
             let r = self
-                .memory
+                .image
                 .row_of(word)
                 .ok_or(VmError::OutOfBounds { pc, addr: out })?;
             let old = self.state[r].0;
@@ -394,6 +503,7 @@ impl<'a> Builder<'a> {
                 self.in_idx += 1;
             } else if which == SYS_WRITE {
                 self.out_idx += 1;
+                self.output.push(rs1v as u8);
             }
         }
         if on(WR_LOAD) {
@@ -427,61 +537,184 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Runs `program` on `input` and builds the traces proving the run.
-pub fn traces(program: &Program, input: &[u8], max_cycles: u64) -> Result<Traces, ZkvmError> {
-    let mut steps = Vec::new();
-    let execution = Machine::new(program, input).run_with(max_cycles, &mut |s| steps.push(*s))?;
-    let cycles = execution.cycles;
-    if cycles > 1 << MAX_LOG_CYCLES {
-        return Err(ZkvmError::TooLong { cycles });
+/// A run's segments, executed and traced one at a time ([`segments`]).
+pub struct Segments<'a> {
+    ctx: Context,
+    machine: Machine<'a>,
+    /// The memory at the next segment's start, by leaf, and its tree.
+    values: Vec<u32>,
+    tree: MemoryTree,
+    next: Boundary,
+    max_cycles: u64,
+    log_segment: u32,
+    done: bool,
+}
+
+/// Runs `program` on `input` (at most `max_cycles` instructions) segment by segment, each of
+/// 2^`log_segment` cycles (the last one shorter), yielding each segment's traces as its run
+/// ends; only one segment's steps and traces are held at a time.
+pub fn segments<'a>(
+    program: &Program,
+    input: &'a [u8],
+    max_cycles: u64,
+    log_segment: u32,
+) -> Result<Segments<'a>, ZkvmError> {
+    if !(1..=MAX_LOG_CYCLES).contains(&log_segment) {
+        return Err(ZkvmError::SegmentClaim(format!(
+            "segments of 2^{log_segment} cycles: between 2^1 and 2^{MAX_LOG_CYCLES}"
+        )));
     }
-    let st = Statement::new(program, input, &execution.output)?;
-    let n = steps.len().next_power_of_two().max(2);
-    let input_rows = 1 << st.input.log_rows();
-    let mut b = Builder::new(&st.code, &st.memory, n, input_rows);
-    let last = *steps.last().expect("a run has its halting step");
-    for k in 0..n {
-        let step = steps.get(k).unwrap_or(&last);
-        let next_pc = steps.get(k + 1).map_or(last.pc, |s| s.pc);
-        b.row(k as u64, step, next_pc)?;
-    }
-    let alu_rows = (b.alu.len() / alu::WIDTH).next_power_of_two().max(2);
-    while b.alu.len() < alu_rows * alu::WIDTH {
-        alu::push_row(&mut b.alu, None, 0, 0, 0, &mut b.counts);
-    }
-    let mul_rows = (b.mul.len() / mul::WIDTH).next_power_of_two().max(2);
-    while b.mul.len() < mul_rows * mul::WIDTH {
-        mul::push_padding(&mut b.mul, &mut b.counts);
-    }
-    let mut memory = Vec::with_capacity(2 << st.memory.log_rows());
-    for &(v, ts) in &b.state {
-        memory.extend([g(u64::from(v)), g(ts)]);
-    }
-    memory.resize(2 << st.memory.log_rows(), Goldilocks::ZERO);
-    let column = Counts::column;
-    let public = [
-        g(u64::from(execution.exit_code)),
-        g(cycles),
-        g(input.len() as u64),
-        g(execution.output.len() as u64),
-    ];
-    Ok(Traces {
-        tables: vec![
-            b.cpu,
-            column(&b.program),
-            memory,
-            column(&b.input),
-            vec![Goldilocks::ZERO; 1 << st.output.log_rows()],
-            b.alu,
-            b.mul,
-            column(&b.counts.bitwise),
-            column(&b.counts.pairs),
-            column(&b.counts.bytes),
-            column(&b.counts.shift),
-        ],
-        public,
-        execution,
+    let ctx = Context::new(program, input)?;
+    let values = ctx.image.initial().to_vec();
+    let tree = MemoryTree::new(&ctx.image, &values);
+    let next = Boundary {
+        pc: program.entry,
+        input: 0,
+        output: 0,
+        memory: tree.root(),
+    };
+    Ok(Segments {
+        ctx,
+        machine: Machine::new(program, input),
+        values,
+        tree,
+        next,
+        max_cycles,
+        log_segment,
+        done: false,
     })
+}
+
+impl Segments<'_> {
+    fn segment(&mut self) -> Result<Traces, ZkvmError> {
+        let cap = 1usize << self.log_segment;
+        let mut steps: Vec<Step> = Vec::with_capacity(cap.min(1 << 16));
+        while steps.len() < cap && self.machine.halted().is_none() {
+            if self.machine.cycles() >= self.max_cycles {
+                return Err(VmError::CycleLimit {
+                    limit: self.max_cycles,
+                    pc: self.machine.pc(),
+                }
+                .into());
+            }
+            match self.machine.step()? {
+                Some(s) => steps.push(s),
+                None => break,
+            }
+        }
+        let exit = self.machine.halted();
+        let last = *steps.last().expect("a segment starts before the halt");
+        let n = steps.len().next_power_of_two().max(2);
+        let start = self.next;
+        let mut b = Builder::new(&self.ctx, &self.values, n, start.input, start.output);
+        for k in 0..n {
+            let step = steps.get(k).unwrap_or(&last);
+            let next_pc = match steps.get(k + 1) {
+                Some(s) => s.pc,
+                None if exit.is_some() => last.pc,
+                None => self.machine.pc(),
+            };
+            b.row(k as u64, step, next_pc)?;
+        }
+        let alu_rows = (b.alu.len() / alu::WIDTH).next_power_of_two().max(2);
+        while b.alu.len() < alu_rows * alu::WIDTH {
+            alu::push_row(&mut b.alu, None, 0, 0, 0, &mut b.counts);
+        }
+        let mul_rows = (b.mul.len() / mul::WIDTH).next_power_of_two().max(2);
+        while b.mul.len() < mul_rows * mul::WIDTH {
+            mul::push_padding(&mut b.mul, &mut b.counts);
+        }
+        // The words accessed (a nonzero last timestamp), their final timestamps, and the
+        // memory carried to the next segment.
+        let mut touched = Vec::new();
+        let mut stamps = Vec::new();
+        for (i, &(after, ts)) in b.state.iter().enumerate() {
+            if ts > 0 {
+                let before = self.values[i];
+                touched.push(Touched {
+                    index: i as u32,
+                    before,
+                    after,
+                });
+                stamps.push(g(ts));
+            }
+        }
+        let indices: Vec<usize> = touched.iter().map(|t| t.index as usize).collect();
+        let siblings = self.tree.siblings(&indices);
+        for t in &touched {
+            if t.after != t.before {
+                self.values[t.index as usize] = t.after;
+                self.tree.set(&self.ctx.image, t.index as usize, t.after);
+            }
+        }
+        let end = Boundary {
+            pc: if exit.is_some() {
+                last.pc
+            } else {
+                self.machine.pc()
+            },
+            input: b.in_idx,
+            output: b.out_idx,
+            memory: self.tree.root(),
+        };
+        self.next = end;
+        let segment = SegmentClaim {
+            start,
+            end,
+            cycles: steps.len() as u64,
+            halted: exit.is_some(),
+            exit_code: exit.unwrap_or(0),
+            output: std::mem::take(&mut b.output),
+            memory: touched,
+            siblings,
+        };
+        let st = Statement::new(&self.ctx, &segment)?;
+        stamps.resize(1 << st.memory.log_rows(), Goldilocks::ZERO);
+        let column = Counts::column;
+        Ok(Traces {
+            tables: vec![
+                b.cpu,
+                column(&b.program),
+                stamps,
+                column(&b.input),
+                vec![Goldilocks::ZERO; 1 << st.output.log_rows()],
+                b.alu,
+                b.mul,
+                column(&b.counts.bitwise),
+                column(&b.counts.pairs),
+                column(&b.counts.bytes),
+                column(&b.counts.shift),
+            ],
+            segment,
+        })
+    }
+}
+
+impl Iterator for Segments<'_> {
+    type Item = Result<Traces, ZkvmError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let t = self.segment();
+        self.done = t.as_ref().map_or(true, |t| t.segment.halted);
+        Some(t)
+    }
+}
+
+/// Runs `program` on `input` and builds the traces proving the whole run as one segment (an
+/// error past 2^[`MAX_LOG_CYCLES`] cycles).
+pub fn traces(program: &Program, input: &[u8], max_cycles: u64) -> Result<Traces, ZkvmError> {
+    let t = segments(program, input, max_cycles, MAX_LOG_CYCLES)?
+        .next()
+        .expect("a run has a first segment")?;
+    if !t.segment.halted {
+        return Err(ZkvmError::SegmentClaim(format!(
+            "the run is longer than one segment (2^{MAX_LOG_CYCLES} cycles): prove it in segments"
+        )));
+    }
+    Ok(t)
 }
 
 fn publics(public: &[Goldilocks], airs: usize) -> Vec<&[Goldilocks]> {
@@ -490,8 +723,8 @@ fn publics(public: &[Goldilocks], airs: usize) -> Vec<&[Goldilocks]> {
         .collect()
 }
 
-/// Proves the traces of a run of `program` on `input` (`honest` false: without the prover's
-/// checks, for tests of the verifier).
+/// Proves one segment's traces of a run of `program` on `input` (`honest` false: without
+/// the prover's checks, for tests of the verifier).
 pub fn prove_traces(
     program: &Program,
     input: &[u8],
@@ -500,10 +733,23 @@ pub fn prove_traces(
     ntt: &dyn Ntt<Goldilocks>,
     merkle: &dyn MerkleHasher,
     honest: bool,
-) -> Result<ZkvmProof, ZkvmError> {
-    let st = Statement::new(program, input, &traces.execution.output)?;
+) -> Result<SegmentProof, ZkvmError> {
+    let ctx = Context::new(program, input)?;
+    prove_segment(&ctx, traces, config, ntt, merkle, honest)
+}
+
+fn prove_segment(
+    ctx: &Context,
+    traces: &Traces,
+    config: &StarkConfig,
+    ntt: &dyn Ntt<Goldilocks>,
+    merkle: &dyn MerkleHasher,
+    honest: bool,
+) -> Result<SegmentProof, ZkvmError> {
+    let st = Statement::new(ctx, &traces.segment)?;
     let airs = st.airs();
-    let public = publics(&traces.public, airs.len());
+    let public = ctx.public(&traces.segment);
+    let public = publics(&public, airs.len());
     let tables: Vec<Table<'_>> = airs
         .iter()
         .zip(&traces.tables)
@@ -515,32 +761,106 @@ pub fn prove_traces(
     } else {
         prove_tables_unchecked(&tables, config, ntt, merkle)?
     };
-    Ok(ZkvmProof {
-        claim: Claim {
-            program: program.digest(),
-            exit_code: traces.execution.exit_code,
-            cycles: traces.execution.cycles,
-            output: traces.execution.output.clone(),
-        },
+    Ok(SegmentProof {
+        segment: traces.segment.clone(),
         stark,
     })
 }
 
-/// Runs `program` on `input` (at most `max_cycles` instructions) and proves the run.
+/// Runs `program` on `input` (at most `max_cycles` instructions) and proves the run in
+/// segments of 2^`log_segment` cycles.
 pub fn prove(
     program: &Program,
     input: &[u8],
     max_cycles: u64,
+    log_segment: u32,
     config: &StarkConfig,
     ntt: &dyn Ntt<Goldilocks>,
     merkle: &dyn MerkleHasher,
 ) -> Result<ZkvmProof, ZkvmError> {
-    let t = traces(program, input, max_cycles)?;
-    prove_traces(program, input, &t, config, ntt, merkle, true)
+    let mut run = segments(program, input, max_cycles, log_segment)?;
+    let mut proofs = Vec::new();
+    while let Some(t) = run.next() {
+        proofs.push(prove_segment(&run.ctx, &t?, config, ntt, merkle, true)?);
+    }
+    ZkvmProof::join(program, proofs)
+}
+
+/// Checks one segment's proof of a run of `program` on `input` and returns where it ends
+/// (its start is the caller's to chain).
+pub fn verify_segment(
+    program: &Program,
+    input: &[u8],
+    proof: &SegmentProof,
+    config: &StarkConfig,
+) -> Result<Boundary, ZkvmError> {
+    let ctx = Context::new(program, input)?;
+    check_segment(&ctx, proof, config)?;
+    Ok(proof.segment.end)
+}
+
+fn check_segment(
+    ctx: &Context,
+    proof: &SegmentProof,
+    config: &StarkConfig,
+) -> Result<(), ZkvmError> {
+    let s = &proof.segment;
+    let claim = |m: String| Err(ZkvmError::Claim(m));
+    if s.cycles == 0 || s.cycles > 1 << MAX_LOG_CYCLES {
+        return claim(format!("a segment of {} cycles", s.cycles));
+    }
+    if !s.halted && (!s.cycles.is_power_of_two() || s.cycles < 2 || s.exit_code != 0) {
+        return claim(format!(
+            "a segment that does not halt runs a power of two of cycles (at least 2) with exit code 0, not {} with {}",
+            s.cycles, s.exit_code
+        ));
+    }
+    if s.end.output.checked_sub(s.start.output) != Some(s.output.len() as u64) {
+        return claim("the segment's output does not span its output counters".into());
+    }
+    if s.end.input < s.start.input {
+        return claim("the segment's input counter goes back".into());
+    }
+    let (before, after) =
+        image::roots(&ctx.image, &s.memory, &s.siblings).map_err(ZkvmError::Claim)?;
+    if before != s.start.memory || after != s.end.memory {
+        return claim("the touched words do not connect the segment's memory roots".into());
+    }
+    let st = Statement::new(ctx, s)?;
+    let airs = st.airs();
+    if proof.stark.tables.len() != airs.len() {
+        return claim(format!(
+            "{} tables, the statement has {}",
+            proof.stark.tables.len(),
+            airs.len()
+        ));
+    }
+    // The CPU table covers the cycles; the statement fixes the other preprocessed tables'
+    // sizes; the ALU and multiply tables are at most as long as the CPU table.
+    let cpu_rows = s.cycles.next_power_of_two().max(2).trailing_zeros();
+    let mut sizes = Vec::with_capacity(airs.len());
+    for (i, (&air, fixed)) in airs.iter().zip(st.fixed_sizes()).enumerate() {
+        let stated = proof.stark.tables[i].log_rows;
+        let size = match (i, fixed) {
+            (0, _) => cpu_rows,
+            (_, Some(s)) => s,
+            (_, None) if (1..=cpu_rows).contains(&stated) => stated,
+            _ => return claim(format!("table {} of 2^{stated} rows", air.name())),
+        };
+        sizes.push((air, size));
+    }
+    let key = VerifyingKey::new(&sizes, config)?;
+    let public = ctx.public(s);
+    let publics = publics(&public, airs.len());
+    let statement: Vec<(&dyn Air, &[Goldilocks])> = airs.iter().copied().zip(publics).collect();
+    verify_tables_with_key(&statement, config, &proof.stark, &key)?;
+    Ok(())
 }
 
 /// Checks that `proof` proves a run of `program` on `input` that halted with the claim's exit
-/// code and output after its cycles.
+/// code and output after its cycles: each segment's proof holds, each starts where the one
+/// before ended (the first at the program's entry with its memory image), and only the last
+/// halts.
 pub fn verify(
     program: &Program,
     input: &[u8],
@@ -551,46 +871,36 @@ pub fn verify(
     if claim.program != program.digest() {
         return Err(ZkvmError::Claim("the proof is for another program".into()));
     }
-    if claim.cycles == 0 || claim.cycles > 1 << MAX_LOG_CYCLES {
-        return Err(ZkvmError::Claim(format!("{} cycles claimed", claim.cycles)));
+    let ctx = Context::new(program, input)?;
+    let mut at = Boundary::start(program, &ctx.image);
+    let (mut cycles, mut output) = (0u64, Vec::new());
+    let n = proof.segments.len();
+    if n == 0 {
+        return Err(ZkvmError::Claim("no segments".into()));
     }
-    let st = Statement::new(program, input, &claim.output)?;
-    let airs = st.airs();
-    if proof.stark.tables.len() != airs.len() {
-        return Err(ZkvmError::Claim(format!(
-            "{} tables, the statement has {}",
-            proof.stark.tables.len(),
-            airs.len()
-        )));
+    for (i, p) in proof.segments.iter().enumerate() {
+        let s = &p.segment;
+        if s.start != at {
+            return Err(ZkvmError::Claim(format!(
+                "segment {i} does not start where the run was"
+            )));
+        }
+        if s.halted != (i + 1 == n) {
+            return Err(ZkvmError::Claim(format!(
+                "segment {i} of {n} {} halt",
+                if s.halted { "does" } else { "does not" }
+            )));
+        }
+        check_segment(&ctx, p, config)?;
+        at = s.end;
+        cycles += s.cycles;
+        output.extend_from_slice(&s.output);
     }
-    // The CPU table covers the cycles; the statement fixes the other preprocessed tables'
-    // sizes; the ALU and multiply tables are at most as long as the CPU table.
-    let cpu_rows = claim.cycles.next_power_of_two().max(2).trailing_zeros();
-    let mut sizes = Vec::with_capacity(airs.len());
-    for (i, (&air, fixed)) in airs.iter().zip(st.fixed_sizes()).enumerate() {
-        let stated = proof.stark.tables[i].log_rows;
-        let size = match (i, fixed) {
-            (0, _) => cpu_rows,
-            (_, Some(s)) => s,
-            (_, None) if (1..=cpu_rows.max(1)).contains(&stated) => stated,
-            _ => {
-                return Err(ZkvmError::Claim(format!(
-                    "table {} of 2^{stated} rows",
-                    air.name()
-                )));
-            }
-        };
-        sizes.push((air, size));
+    let last = &proof.segments[n - 1].segment;
+    if claim.cycles != cycles || claim.output != output || claim.exit_code != last.exit_code {
+        return Err(ZkvmError::Claim(
+            "the claim is not what the segments prove".into(),
+        ));
     }
-    let key = VerifyingKey::new(&sizes, config)?;
-    let public = [
-        g(u64::from(claim.exit_code)),
-        g(claim.cycles),
-        g(input.len() as u64),
-        g(claim.output.len() as u64),
-    ];
-    let publics = publics(&public, airs.len());
-    let statement: Vec<(&dyn Air, &[Goldilocks])> = airs.iter().copied().zip(publics).collect();
-    verify_tables_with_key(&statement, config, &proof.stark, &key)?;
     Ok(())
 }

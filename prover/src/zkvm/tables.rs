@@ -1,17 +1,17 @@
 //! The zkVM's tables fixed by the statement, all preprocessed (the verifier computes them
-//! from the program, the input and the claimed output): the program's decoded instructions,
-//! its memory image with the registers (each word written at timestamp 0 with its initial
-//! value and read back once with its final one, which closes the offline memory check), the
-//! input words and the output bytes.
+//! from the program, the input and the segment's claim): the program's decoded instructions,
+//! the words a segment touched (each written at timestamp 0 with its value before the segment
+//! and read back once with its value after, which closes the offline memory check), the input
+//! words and the segment's output bytes.
 
 use std::sync::Arc;
 
 use carbide_field::{Field, Goldilocks};
 
-use super::VmError;
-use super::cpu::{self, FIELDS, INPUT, MEMORY, OUTPUT, PROGRAM, REGISTERS};
+use super::cpu::{self, FIELDS, INPUT, MEMORY, OUTPUT, PROGRAM};
 use super::decode::{Op, decode};
 use super::elf::Program;
+use super::image::{Image, Touched};
 use crate::stark::{Air, Column, Constraints, Fold, Frame, GenericAir, Linear, Lookup, Value};
 
 fn g(x: u64) -> Goldilocks {
@@ -136,80 +136,46 @@ impl Air for ProgramAir {
     }
 }
 
-/// The memory image: (address, initial value, real) preprocessed, (final value, final
-/// timestamp) in the trace. A real row sends (address, initial, 0) and receives (address,
-/// final, final timestamp) once: every word a program can reach is in it, once.
+/// The words a segment touched: (address, value before, value after, real) preprocessed, the
+/// final timestamp in the trace. A real row sends (address, before, 0) and receives (address,
+/// after, final timestamp) once, which closes the offline memory check of the segment's
+/// accesses; every word the segment accesses must be in it.
 #[derive(Clone, Debug)]
 pub struct MemoryAir {
     rows: Arc<Vec<Goldilocks>>,
     log_rows: u32,
-    /// Word address → row.
-    index: Arc<Vec<(u64, usize)>>,
 }
 
 const ADDR: usize = 0;
-const INIT: usize = 1;
-const REAL: usize = 2;
+const BEFORE: usize = 1;
+const AFTER: usize = 2;
+const REAL: usize = 3;
 
 impl MemoryAir {
-    /// The image of `program`'s segments (words; a segment must start on a word) and the 32
-    /// registers (zero).
-    pub fn new(program: &Program) -> Result<Self, VmError> {
-        let mut words: Vec<(u64, u32)> = Vec::new();
-        for s in &program.segments {
-            if !s.vaddr.is_multiple_of(4) {
-                return Err(VmError::Elf(format!(
-                    "segment at {:#x} does not start on a word",
-                    s.vaddr
-                )));
-            }
-            words.extend(s.data.chunks(4).enumerate().map(|(k, c)| {
-                let mut w = [0u8; 4];
-                w[..c.len()].copy_from_slice(c);
-                (u64::from(s.vaddr / 4) + k as u64, u32::from_le_bytes(w))
-            }));
-        }
-        words.extend((0..32).map(|i| (REGISTERS + i, 0)));
-        words.sort_unstable_by_key(|w| w.0);
-        let index = words.iter().enumerate().map(|(i, w)| (w.0, i)).collect();
-        let rows = words
+    /// The table of the words `touched` (checked against `image`).
+    pub fn new(image: &Image, touched: &[Touched]) -> Result<Self, String> {
+        image.check(touched)?;
+        let rows = touched
             .iter()
-            .flat_map(|&(a, v)| [g(a), g(u64::from(v)), Goldilocks::ONE])
+            .flat_map(|t| {
+                [
+                    g(image.addr(t.index as usize)),
+                    g(u64::from(t.before)),
+                    g(u64::from(t.after)),
+                    Goldilocks::ONE,
+                ]
+            })
             .collect();
-        let (rows, log_rows) = padded(rows, 3, &[Goldilocks::ZERO; 3]);
+        let (rows, log_rows) = padded(rows, 4, &[Goldilocks::ZERO; 4]);
         Ok(Self {
             rows: Arc::new(rows),
             log_rows,
-            index: Arc::new(index),
         })
     }
 
     /// Rows, log₂.
     pub fn log_rows(&self) -> u32 {
         self.log_rows
-    }
-
-    /// The row of a word address.
-    pub fn row_of(&self, addr: u64) -> Option<usize> {
-        self.index
-            .binary_search_by_key(&addr, |e| e.0)
-            .ok()
-            .map(|i| self.index[i].1)
-    }
-
-    /// The initial values, by row.
-    pub fn initial(&self, row: usize) -> u32 {
-        self.rows[3 * row + INIT].as_canonical_u64() as u32
-    }
-
-    /// Real rows (words and registers).
-    pub fn len(&self) -> usize {
-        self.index.len()
-    }
-
-    /// Never: the registers are always there.
-    pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
     }
 }
 
@@ -223,7 +189,6 @@ impl GenericAir for MemoryAir {
     ) {
         let pad = V::from(Goldilocks::ONE) - f.preprocessed[REAL];
         out.every_row(pad * f.local[0]);
-        out.every_row(pad * f.local[1]);
     }
 }
 
@@ -233,7 +198,7 @@ impl Air for MemoryAir {
     }
 
     fn width(&self) -> usize {
-        2
+        1
     }
 
     fn num_public_values(&self) -> usize {
@@ -247,7 +212,7 @@ impl Air for MemoryAir {
     crate::generic_evals!();
 
     fn preprocessed_width(&self) -> usize {
-        3
+        4
     }
 
     fn preprocessed(&self, log_rows: u32) -> Option<Vec<Goldilocks>> {
@@ -258,10 +223,10 @@ impl Air for MemoryAir {
         vec![
             Lookup::send(
                 MEMORY,
-                vec![pre(ADDR), pre(INIT), Linear::constant(Goldilocks::ZERO)],
+                vec![pre(ADDR), pre(BEFORE), Linear::constant(Goldilocks::ZERO)],
                 pre(REAL),
             ),
-            Lookup::receive(MEMORY, vec![pre(ADDR), main_col(0), main_col(1)], pre(REAL)),
+            Lookup::receive(MEMORY, vec![pre(ADDR), pre(AFTER), main_col(0)], pre(REAL)),
         ]
     }
 }
@@ -295,12 +260,12 @@ impl StreamAir {
         Self::new(rows, false)
     }
 
-    /// The output's bytes.
-    pub fn output(output: &[u8]) -> Self {
+    /// The output's bytes `output`, the first at index `first`.
+    pub fn output(output: &[u8], first: u64) -> Self {
         let rows = output
             .iter()
             .enumerate()
-            .flat_map(|(i, &b)| [g(i as u64), g(u64::from(b)), Goldilocks::ONE])
+            .flat_map(|(i, &b)| [g(first + i as u64), g(u64::from(b)), Goldilocks::ONE])
             .collect();
         Self::new(rows, true)
     }
