@@ -145,7 +145,8 @@ fn gi(x: i64) -> Goldilocks {
 }
 
 /// An instruction's decoded fields (pc first), and the operation it requests of the ALU;
-/// `None` for an instruction the proof does not cover (`ebreak`, signed division).
+/// `None` for an instruction the proof does not cover (`ebreak`, which the executor refuses
+/// too).
 pub fn fields(pc: u32, ins: &Instruction) -> Option<([Goldilocks; FIELDS], Option<Op>)> {
     use Op::*;
     let mut f = [Goldilocks::ZERO; FIELDS];
@@ -185,7 +186,7 @@ pub fn fields(pc: u32, ins: &Instruction) -> Option<([Goldilocks; FIELDS], Optio
             }
         }
         Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Mul | Mulh | Mulhsu | Mulhu
-        | Divu | Remu => {
+        | Div | Divu | Rem | Remu => {
             reg(&mut f, true, true, true);
             alu_op = Some(ins.op);
             if writes {
@@ -247,7 +248,7 @@ pub fn fields(pc: u32, ins: &Instruction) -> Option<([Goldilocks; FIELDS], Optio
             f[RD] = g(10);
             set(&mut f, ECALL);
         }
-        Div | Rem | Ebreak => return None,
+        Ebreak => return None,
     }
     if let Some(op) = alu_op {
         f[ALU_OP] = g(alu::code(op)?);

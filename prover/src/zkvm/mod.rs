@@ -4,8 +4,7 @@
 //! division on 16-bit limbs ([`mod@mul`]), and the program, memory and stream tables
 //! ([`mod@tables`]), proved together by [`prove`] and checked by [`verify`], a run cut into
 //! segments whose memory crosses between them as the root of the image's tree
-//! ([`mod@image`]). Signed division
-//! and remainder run but are not yet proved ([`ZkvmError::Uncovered`]). The guests the project
+//! ([`mod@image`]). Every RV32IM instruction is proved. The guests the project
 //! ships are in `prover/guests/`.
 
 pub mod alu;

@@ -39,7 +39,7 @@ pub enum ZkvmError {
     #[error(transparent)]
     Vm(#[from] VmError),
     /// The program executed an instruction the proof does not cover.
-    #[error("{op:?} at pc {pc:#010x} is not covered by the proof (signed division is not yet)")]
+    #[error("{op:?} at pc {pc:#010x} is not covered by the proof")]
     Uncovered {
         /// Where.
         pc: u32,
