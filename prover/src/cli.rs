@@ -280,7 +280,7 @@ pub fn prove_zkvm_file(
     let mut bytes = ZKVM_MAGIC.to_vec();
     bytes.extend(zkvm_options().serialize(&file).map_err(|e| e.to_string())?);
     let summary = format!(
-        "proved {} cycles in {} segment(s) (exit code {}, output {}) in {secs:.3} s ({:.1} kHz), proof file {} bytes, {} bits of conjectured security, program {}",
+        "proved {} cycles in {} segment(s) (exit code {}, output {}) in {secs:.3} s ({:.1} kHz), proof file {} bytes, {} bits of conjectured security, {} hash, program {}",
         file.cycles,
         file.segments.len(),
         file.exit_code,
@@ -288,6 +288,7 @@ pub fn prove_zkvm_file(
         file.cycles as f64 / secs.max(1e-9) / 1e3,
         bytes.len(),
         config.security_bits(),
+        config.fri.hash.name(),
         digest_hex(&program.digest())
     );
     Ok((bytes, summary))

@@ -6,9 +6,10 @@
 //!   [--hash poseidon|blake3] [--progress|--quiet]`: a STARK proof of a built-in statement
 //!   (default configuration, 100 conjectured bits), verified before it is written; stage lines
 //!   on stderr when it is a terminal (or with `--progress`), then one summary line.
-//! - `carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [-o FILE]`: runs an
-//!   RV32IM guest and proves the run in segments of 2^K cycles (default 2^20; 100 conjectured
-//!   bits), verified before the file (program, input, output, segment proofs) is written.
+//! - `carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [--hash
+//!   poseidon|blake3] [-o FILE]`: runs an RV32IM guest and proves the run in segments of 2^K
+//!   cycles (default 2^20; 100 conjectured bits; Poseidon Merkle trees unless BLAKE3 is asked
+//!   for), verified before the file (program, input, output, segment proofs) is written.
 //! - `carbide verify FILE [--elf ELF]`: exit 0 for a valid proof, 1 with a one-line reason;
 //!   with `--elf`, a zkVM proof must also be of that program (its digest).
 //! - `carbide run ELF [--input FILE] [--max-cycles N] [--output FILE]`: executes an RV32IM
@@ -22,12 +23,13 @@
 //!   reason there is no GPU; `auto` uses the GPU when there is one, else says why and runs the
 //!   CPU suite. Needs the `bench` feature.
 
+use carbide_field::merkle::MerkleHash;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   carbide info
   carbide prove --air fib|wide-fib|wide-cubic|bytes --log-rows K [-o FILE] [--backend cpu|cuda|auto] [--hash poseidon|blake3] [--progress|--quiet]
-  carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [-o FILE]
+  carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [--hash poseidon|blake3] [-o FILE]
   carbide verify FILE [--elf ELF]
   carbide run ELF [--input FILE] [--max-cycles N] [--output FILE]
   carbide bench ntt|msm|field|stark [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
@@ -60,7 +62,6 @@ fn main() -> ExitCode {
 fn prove(args: &[String]) -> ExitCode {
     use carbide_cuda::{Backend, CudaMerkle, Gpu};
     use carbide_field::Goldilocks;
-    use carbide_field::merkle::MerkleHash;
     let (mut air, mut log_rows, mut out, mut backend) = (None, None, None, None);
     let (mut hash, mut progress) = (MerkleHash::Poseidon, None);
     let mut it = args.iter();
@@ -151,13 +152,14 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
 }
 
 /// A guest command's arguments: `ELF [--input FILE] [--max-cycles N] [-o|--output FILE]`,
-/// and for `prove`, `[--segment-log K]`.
+/// and for `prove`, `[--segment-log K] [--hash poseidon|blake3]`.
 struct GuestArgs {
     elf: String,
     input: Option<String>,
     max_cycles: u64,
     out: Option<String>,
     segment_log: Option<u32>,
+    hash: MerkleHash,
 }
 
 impl GuestArgs {
@@ -173,6 +175,7 @@ impl GuestArgs {
             max_cycles,
             out: None,
             segment_log: None,
+            hash: MerkleHash::Poseidon,
         };
         let mut it = rest.iter();
         while let Some(flag) = it.next() {
@@ -186,6 +189,12 @@ impl GuestArgs {
                         return Err(ExitCode::from(2));
                     }
                 },
+                ("--hash", Some(v)) if command == "prove" && v == "poseidon" => {
+                    a.hash = MerkleHash::Poseidon;
+                }
+                ("--hash", Some(v)) if command == "prove" && v == "blake3" => {
+                    a.hash = MerkleHash::Blake3;
+                }
                 ("--segment-log", Some(v)) if command == "prove" => match v.parse() {
                     Ok(k) => a.segment_log = Some(k),
                     Err(e) => {
@@ -211,12 +220,14 @@ fn prove_elf(args: &[String]) -> ExitCode {
         max_cycles,
         out,
         segment_log,
+        hash,
     } = match GuestArgs::parse("prove", args, 1 << 32) {
         Ok(a) => a,
         Err(code) => return code,
     };
     let ntt = carbide_ntt::Radix2Dit::<carbide_field::Goldilocks>::new();
-    let config = carbide_prover::cli::zkvm_config();
+    let mut config = carbide_prover::cli::zkvm_config();
+    config.fri.hash = hash;
     let result = read(&elf).and_then(|bytes| {
         let input = input.as_deref().map(read).transpose()?.unwrap_or_default();
         carbide_prover::cli::prove_zkvm_file(
