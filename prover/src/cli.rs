@@ -208,6 +208,7 @@ pub fn verify_file(bytes: &[u8]) -> Result<String, String> {
 struct ZkvmFile {
     elf: Vec<u8>,
     input: Vec<u8>,
+    tag: carbide_field::poseidon::Digest,
     exit_code: u32,
     cycles: u64,
     output: Vec<u8>,
@@ -241,35 +242,68 @@ pub fn digest_hex(d: &carbide_field::poseidon::Digest) -> String {
     hex(d.iter().flat_map(|w| w.as_canonical_u64().to_le_bytes()))
 }
 
-/// Runs and proves the guest `elf` on `input`, checks the proof, and returns the proof
-/// file's bytes with a one-line summary.
+/// A guest to prove: its ELF, input, cycle limit, segment size and the tag its proof is bound
+/// to (zero for none).
+#[derive(Clone, Copy, Debug)]
+pub struct ZkvmJob<'a> {
+    /// The guest.
+    pub elf: &'a [u8],
+    /// Its input.
+    pub input: &'a [u8],
+    /// The cycle limit.
+    pub max_cycles: u64,
+    /// Cycles per segment, log₂.
+    pub segment_log: u32,
+    /// What the proof is bound to ([`zkvm::Claim::tag`]).
+    pub tag: carbide_field::poseidon::Digest,
+}
+
+/// A checked zkVM proof file: what it proves and at what security.
+#[derive(Clone, Debug)]
+pub struct CheckedZkvm {
+    /// The program's ELF.
+    pub elf: Vec<u8>,
+    /// The input it ran on.
+    pub input: Vec<u8>,
+    /// What the proof says (program digest, tag, exit code, cycles, output).
+    pub claim: Claim,
+    /// Segments.
+    pub segments: usize,
+    /// The configuration's conjectured security bits.
+    pub security_bits: u32,
+    /// Milliseconds the verification took.
+    pub verify_ms: f64,
+}
+
+/// Runs and proves `job`, checks the proof, and returns the proof file's bytes with a
+/// one-line summary.
 pub fn prove_zkvm_file(
-    elf: &[u8],
-    input: &[u8],
-    max_cycles: u64,
-    segment_log: u32,
+    job: &ZkvmJob<'_>,
     config: &StarkConfig,
     ntt: &dyn carbide_ntt::Ntt<Goldilocks>,
     merkle: &dyn MerkleHasher,
 ) -> Result<(Vec<u8>, String), String> {
-    let program = Program::from_elf(elf).map_err(|e| e.to_string())?;
+    let program = Program::from_elf(job.elf).map_err(|e| e.to_string())?;
     let start = Instant::now();
-    let proof = zkvm::prove(
+    let proof = zkvm::prove_bound(
         &program,
-        input,
-        max_cycles,
-        segment_log,
+        job.input,
+        job.max_cycles,
+        job.segment_log,
+        job.tag,
         config,
         ntt,
         merkle,
     )
     .map_err(|e| e.to_string())?;
     let secs = start.elapsed().as_secs_f64();
-    zkvm::verify(&program, input, &proof, config).map_err(|e| format!("self-check failed: {e}"))?;
+    zkvm::verify(&program, job.input, &proof, config)
+        .map_err(|e| format!("self-check failed: {e}"))?;
     let claim = &proof.claim;
     let file = ZkvmFile {
-        elf: elf.to_vec(),
-        input: input.to_vec(),
+        elf: job.elf.to_vec(),
+        input: job.input.to_vec(),
+        tag: claim.tag,
         exit_code: claim.exit_code,
         cycles: claim.cycles,
         output: claim.output.clone(),
@@ -294,9 +328,9 @@ pub fn prove_zkvm_file(
     Ok((bytes, summary))
 }
 
-/// Verifies a zkVM proof file; with `elf`, the proof must also be of that program (its
-/// digest). `Ok` with a one-line summary, or the one-line reason it fails.
-pub fn verify_zkvm_file(bytes: &[u8], elf: Option<&[u8]>) -> Result<String, String> {
+/// Checks a zkVM proof file: the program is its ELF's, the input its own, the claim (output
+/// included) what its proof proves. The caller compares the claim with what it expected.
+pub fn check_zkvm_file(bytes: &[u8]) -> Result<CheckedZkvm, String> {
     let body = bytes
         .strip_prefix(&ZKVM_MAGIC[..])
         .ok_or("not a carbide zkVM proof file")?;
@@ -304,7 +338,34 @@ pub fn verify_zkvm_file(bytes: &[u8], elf: Option<&[u8]>) -> Result<String, Stri
         .deserialize(body)
         .map_err(|e| format!("malformed proof file: {e}"))?;
     let program = Program::from_elf(&file.elf).map_err(|e| format!("the proof's program: {e}"))?;
-    let digest = program.digest();
+    let config = config_of(&file.fri, file.min_security_bits)?;
+    let proof = ZkvmProof {
+        claim: Claim {
+            program: program.digest(),
+            tag: file.tag,
+            exit_code: file.exit_code,
+            cycles: file.cycles,
+            output: file.output,
+        },
+        segments: file.segments,
+    };
+    let start = Instant::now();
+    zkvm::verify(&program, &file.input, &proof, &config).map_err(|e| e.to_string())?;
+    Ok(CheckedZkvm {
+        elf: file.elf,
+        input: file.input,
+        segments: proof.segments.len(),
+        claim: proof.claim,
+        security_bits: config.security_bits(),
+        verify_ms: start.elapsed().as_secs_f64() * 1e3,
+    })
+}
+
+/// Verifies a zkVM proof file; with `elf`, the proof must also be of that program (its
+/// digest). `Ok` with a one-line summary, or the one-line reason it fails.
+pub fn verify_zkvm_file(bytes: &[u8], elf: Option<&[u8]>) -> Result<String, String> {
+    let c = check_zkvm_file(bytes)?;
+    let digest = c.claim.program;
     if let Some(elf) = elf {
         let expected = Program::from_elf(elf).map_err(|e| e.to_string())?;
         if expected.digest() != digest {
@@ -315,27 +376,15 @@ pub fn verify_zkvm_file(bytes: &[u8], elf: Option<&[u8]>) -> Result<String, Stri
             ));
         }
     }
-    let config = config_of(&file.fri, file.min_security_bits)?;
-    let proof = ZkvmProof {
-        claim: Claim {
-            program: digest,
-            exit_code: file.exit_code,
-            cycles: file.cycles,
-            output: file.output,
-        },
-        segments: file.segments,
-    };
-    let start = Instant::now();
-    zkvm::verify(&program, &file.input, &proof, &config).map_err(|e| e.to_string())?;
-    let ms = start.elapsed().as_secs_f64() * 1e3;
     Ok(format!(
-        "valid: program {} ran {} cycles ({} segment(s)) on {} input bytes, exit code {}, output {}, {} bits of conjectured security, verified in {ms:.1} ms",
+        "valid: program {} ran {} cycles ({} segment(s)) on {} input bytes, exit code {}, output {}, {} bits of conjectured security, verified in {:.1} ms",
         digest_hex(&digest),
-        proof.claim.cycles,
-        proof.segments.len(),
-        file.input.len(),
-        proof.claim.exit_code,
-        hex(proof.claim.output.iter().copied()),
-        config.security_bits()
+        c.claim.cycles,
+        c.segments,
+        c.input.len(),
+        c.claim.exit_code,
+        hex(c.claim.output.iter().copied()),
+        c.security_bits,
+        c.verify_ms
     ))
 }

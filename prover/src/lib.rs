@@ -12,12 +12,14 @@
 //!
 //! - `race` (the `bench` feature): the same AIR for starky, and the race against its prover.
 //!
-//! - [`zkvm`]: RV32IM programs: the ELF loader, decoder and executor (proving to come).
-//!
-//! To come: the zkVM's proving tables, the marketplace task adapter.
+//! - [`zkvm`]: RV32IM programs: the ELF loader, decoder and executor, and their proofs in
+//!   segments (continuations);
+//! - [`market`]: carbide as the proving core of a compute market: the task protocol, the
+//!   provider agent, the verifier adapter and a reference market.
 
 pub mod cli;
 pub mod fri;
+pub mod market;
 #[cfg(feature = "bench")]
 pub mod race;
 pub mod stark;

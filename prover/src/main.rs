@@ -12,6 +12,13 @@
 //!   for), verified before the file (program, input, output, segment proofs) is written.
 //! - `carbide verify FILE [--elf ELF]`: exit 0 for a valid proof, 1 with a one-line reason;
 //!   with `--elf`, a zkVM proof must also be of that program (its digest).
+//! - `carbide agent [--name NAME] [--calibrate] [--dir DIR] [--hash poseidon|blake3]`: the
+//!   market's provider agent: tasks as JSON lines on stdin (or `*.json` files in DIR), one
+//!   JSON line out each, the submission or a refusal with its reason; `--calibrate` measures
+//!   its proving speed first, so it refuses deadlines it would miss.
+//! - `carbide market demo [--tasks N] [--seed S] [--log FILE]`: the reference market over real
+//!   proofs (honest, tampering and dropping-out providers, a colluding verifier), its outcome
+//!   table, the balances and the log's replay (exit 1 if the replay differs).
 //! - `carbide run ELF [--input FILE] [--max-cycles N] [--output FILE]`: executes an RV32IM
 //!   guest (no proof): its public output (hex, or raw bytes to `--output`), exit code and
 //!   cycles; a fault is exit 1 with its one-line reason naming the pc.
@@ -32,6 +39,8 @@ const USAGE: &str = "usage:
   carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [--hash poseidon|blake3] [-o FILE]
   carbide verify FILE [--elf ELF]
   carbide run ELF [--input FILE] [--max-cycles N] [--output FILE]
+  carbide agent [--name NAME] [--calibrate] [--dir DIR] [--hash poseidon|blake3]
+  carbide market demo [--tasks N] [--seed S] [--log FILE]
   carbide bench ntt|msm|field|stark [--backend cpu|cuda|auto] [--rounds N] [--burst-ms MS] [--filter SUBSTRING] [--json FILE] [--svg FILE]";
 
 fn main() -> ExitCode {
@@ -42,6 +51,10 @@ fn main() -> ExitCode {
         Some("prove") if args.get(1).is_some_and(|a| !a.starts_with('-')) => prove_elf(&args[1..]),
         Some("prove") => prove(&args[1..]),
         Some("run") => run(&args[1..]),
+        Some("agent") => agent(&args[1..]),
+        Some("market") if args.get(1).map(String::as_str) == Some("demo") => {
+            market_demo(&args[2..])
+        }
         Some("verify") => verify(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -230,15 +243,14 @@ fn prove_elf(args: &[String]) -> ExitCode {
     config.fri.hash = hash;
     let result = read(&elf).and_then(|bytes| {
         let input = input.as_deref().map(read).transpose()?.unwrap_or_default();
-        carbide_prover::cli::prove_zkvm_file(
-            &bytes,
-            &input,
+        let job = carbide_prover::cli::ZkvmJob {
+            elf: &bytes,
+            input: &input,
             max_cycles,
-            segment_log.unwrap_or(carbide_prover::cli::ZKVM_SEGMENT_LOG),
-            &config,
-            &ntt,
-            config.fri.hash.cpu(),
-        )
+            segment_log: segment_log.unwrap_or(carbide_prover::cli::ZKVM_SEGMENT_LOG),
+            tag: Default::default(),
+        };
+        carbide_prover::cli::prove_zkvm_file(&job, &config, &ntt, config.fri.hash.cpu())
     });
     match result {
         Ok((bytes, summary)) => {
@@ -770,5 +782,128 @@ mod bench {
             println!("wrote {}", path.display());
         }
         ExitCode::SUCCESS
+    }
+}
+
+/// The shipped guests the market commands use.
+const SHA256_ELF: &[u8] = include_bytes!("../guests/bin/sha256.elf");
+const FIB_ELF: &[u8] = include_bytes!("../guests/bin/fib.elf");
+
+/// `carbide agent`: tasks as JSON lines on stdin (or the `*.json` files of `--dir`, in name
+/// order), one JSON line out for each: the submission, or a refusal with its reason.
+fn agent(args: &[String]) -> ExitCode {
+    use carbide_prover::market::agent::Agent;
+    use std::io::BufRead;
+    let (mut name, mut calibrate, mut dir, mut hash) = (
+        "carbide-agent".to_owned(),
+        false,
+        None,
+        MerkleHash::Poseidon,
+    );
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        match flag.as_str() {
+            "--calibrate" => calibrate = true,
+            "--name" | "--dir" | "--hash" => {
+                let Some(v) = it.next() else {
+                    eprintln!("carbide agent: {flag} needs a value\n{USAGE}");
+                    return ExitCode::from(2);
+                };
+                match (flag.as_str(), v.as_str()) {
+                    ("--name", _) => name = v.clone(),
+                    ("--dir", _) => dir = Some(v.clone()),
+                    ("--hash", "poseidon") => hash = MerkleHash::Poseidon,
+                    ("--hash", "blake3") => hash = MerkleHash::Blake3,
+                    _ => {
+                        eprintln!("carbide agent: bad --hash {v:?}\n{USAGE}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            other => {
+                eprintln!("carbide agent: bad argument {other:?}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut agent = Agent::new(&name).with_hash(hash);
+    if calibrate {
+        match agent.calibrate(SHA256_ELF, 16) {
+            Ok(speed) => eprintln!("carbide agent: calibrated at {:.1} kHz", speed / 1e3),
+            Err(e) => {
+                eprintln!("carbide agent: calibration failed: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let lines: Box<dyn Iterator<Item = String>> = match dir {
+        Some(d) => {
+            let mut files: Vec<_> = match std::fs::read_dir(&d) {
+                Ok(r) => r
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                    .collect(),
+                Err(e) => {
+                    eprintln!("carbide agent: cannot read {d}: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            files.sort();
+            Box::new(files.into_iter().map(|p| {
+                std::fs::read_to_string(&p)
+                    .map(|s| s.replace('\n', " "))
+                    .unwrap_or_else(|e| format!("unreadable {}: {e}", p.display()))
+            }))
+        }
+        None => Box::new(std::io::stdin().lock().lines().map_while(Result::ok)),
+    };
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        println!("{}", agent.handle_line(&line));
+    }
+    ExitCode::SUCCESS
+}
+
+/// `carbide market demo`: the reference market over real proofs, its outcome table and the
+/// log's replay.
+fn market_demo(args: &[String]) -> ExitCode {
+    let (mut tasks, mut seed, mut log) = (10u64, 7u64, None);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next();
+        let parsed = match (flag.as_str(), value) {
+            ("--tasks", Some(v)) => v.parse().map(|n| tasks = n).map_err(|e| e.to_string()),
+            ("--seed", Some(v)) => v.parse().map(|n| seed = n).map_err(|e| e.to_string()),
+            ("--log", Some(v)) => {
+                log = Some(v.clone());
+                Ok(())
+            }
+            _ => Err(format!("bad argument {flag:?}")),
+        };
+        if let Err(e) = parsed {
+            eprintln!("carbide market demo: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    let report =
+        match carbide_prover::market::demo::run(FIB_ELF, tasks, seed, &mut |l| eprintln!("{l}")) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("carbide market demo: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+    print!("{}", carbide_prover::market::demo::table(&report));
+    if let Some(path) = log {
+        if let Err(e) = std::fs::write(&path, &report.log) {
+            eprintln!("carbide market demo: cannot write {path}: {e}");
+            return ExitCode::FAILURE;
+        }
+        println!("log written to {path}");
+    }
+    if report.replayed == report.balances {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

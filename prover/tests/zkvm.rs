@@ -7,6 +7,8 @@
 use carbide_prover::zkvm::{Machine, Program, Segment, VmError, run};
 use rand::{Rng, SeedableRng};
 
+mod common;
+
 // A tiny assembler: the RV32 instruction formats.
 fn r(f7: u32, rs2: u32, rs1: u32, f3: u32, rd: u32) -> u32 {
     f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | 0b011_0011
@@ -477,22 +479,9 @@ fn hostile_elf_files_are_refused() {
 #[test]
 fn the_m_extension_proves_on_its_corner_cases() {
     use carbide_field::Goldilocks;
-    use carbide_field::merkle::{CpuMerkle, MerkleHash};
-    use carbide_prover::fri::FriConfig;
-    use carbide_prover::stark::StarkConfig;
+    use carbide_field::merkle::CpuMerkle;
     use carbide_prover::zkvm;
-    let config = StarkConfig {
-        fri: FriConfig {
-            log_blowup: 1,
-            arity_bits: 3,
-            final_log_len: 2,
-            num_queries: 30,
-            pow_bits: 4,
-            cap_height: 2,
-            hash: MerkleHash::Poseidon,
-        },
-        min_security_bits: 30,
-    };
+    let config = common::fast_config();
     let edge = [0, 1, 7, 0x7fff_ffff, 0x8000_0000, 0xffff_fff9, 0xffff_ffff];
     let ops = [MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU];
     let mut code = li(17, 2).to_vec();

@@ -3,35 +3,22 @@
 //! caller, a wrong ALU row, a wrong flag and a wrong sign bit are each refused by the prover
 //! and, proved anyway by a cheating prover, rejected by the verifier.
 
-use carbide_field::merkle::{CpuMerkle, MerkleHash};
+use carbide_field::merkle::CpuMerkle;
 use carbide_field::{Field, Goldilocks};
 use carbide_ntt::Radix2Dit;
-use carbide_prover::fri::FriConfig;
 use std::sync::{Mutex, OnceLock};
 
 use carbide_prover::stark::{
-    Air, ByteRangeAir, ProveError, StarkConfig, StarkProof, Table, VerifyingKey, prove_tables,
+    Air, ByteRangeAir, ProveError, StarkProof, Table, VerifyingKey, prove_tables,
     prove_tables_unchecked, verify_tables, verify_tables_with_key,
 };
 use carbide_prover::zkvm::Op;
 use carbide_prover::zkvm::alu::{self, AluAir, AluCallsAir, AluTraces, BytePairsAir, OPS};
 use rand::{Rng, SeedableRng};
 
-fn config() -> StarkConfig {
-    StarkConfig {
-        fri: FriConfig {
-            // Blowup 2 (the constraints have degree 2): fast, for tests only.
-            log_blowup: 1,
-            arity_bits: 3,
-            final_log_len: 2,
-            num_queries: 30,
-            pow_bits: 4,
-            cap_height: 2,
-            hash: MerkleHash::Poseidon,
-        },
-        min_security_bits: 30,
-    }
-}
+use common::fast_config as config;
+
+mod common;
 
 const AIRS: [&dyn Air; 5] = [
     &AluCallsAir,

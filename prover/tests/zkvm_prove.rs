@@ -2,30 +2,16 @@
 //! traces (one per constraint group) are refused by the prover and, proved anyway by a
 //! cheating prover, rejected by the verifier.
 
-use carbide_field::merkle::{CpuMerkle, MerkleHash};
+use carbide_field::merkle::CpuMerkle;
 use carbide_field::{Field, Goldilocks};
 use carbide_ntt::Radix2Dit;
-use carbide_prover::fri::FriConfig;
-use carbide_prover::stark::StarkConfig;
 use carbide_prover::zkvm::cpu::{self, ALU_OUT, CLK, LDV, NEW, NEXT_PC, OB, PC, RDV};
 use carbide_prover::zkvm::{self, Machine, Op, Program, Step, Traces, ZkvmProof};
 use rand::{Rng, SeedableRng};
 
-fn config() -> StarkConfig {
-    StarkConfig {
-        fri: FriConfig {
-            // Blowup 2 (the constraints have degree 2) and few queries: fast, for tests only.
-            log_blowup: 1,
-            arity_bits: 3,
-            final_log_len: 2,
-            num_queries: 30,
-            pow_bits: 4,
-            cap_height: 2,
-            hash: MerkleHash::Poseidon,
-        },
-        min_security_bits: 30,
-    }
-}
+use common::fast_config as config;
+
+mod common;
 
 fn guest(name: &str) -> Program {
     let path = format!("{}/guests/bin/{name}.elf", env!("CARGO_MANIFEST_DIR"));
@@ -93,6 +79,13 @@ fn a_proof_binds_program_input_and_claim() {
     let mut forged = proof.clone();
     forged.claim.exit_code = 1;
     rejects(&p, &input, &forged, "a forged exit code");
+    // Bound to the zero tag: under another (claim and segments alike) it does not verify.
+    let mut forged = proof.clone();
+    forged.claim.tag[0] += Goldilocks::ONE;
+    for s in &mut forged.segments {
+        s.segment.tag = forged.claim.tag;
+    }
+    rejects(&p, &input, &forged, "another tag");
     for cycles in [proof.claim.cycles - 1, proof.claim.cycles + 1, 0, u64::MAX] {
         let mut forged = proof.clone();
         forged.claim.cycles = cycles;

@@ -2,31 +2,17 @@
 //! prove apart and verify alone, memory crosses segments only as the image tree's root, and a
 //! reordered, spliced, truncated or forged chain of segments is rejected.
 
-use carbide_field::merkle::{CpuMerkle, MerkleHash};
+use carbide_field::merkle::CpuMerkle;
 use carbide_field::poseidon::Digest;
 use carbide_field::{Field, Goldilocks};
 use carbide_ntt::Radix2Dit;
-use carbide_prover::fri::FriConfig;
-use carbide_prover::stark::StarkConfig;
 use carbide_prover::zkvm::image::{self, Image, MemoryTree, Touched};
 use carbide_prover::zkvm::{self, Boundary, Program, SegmentProof, ZkvmProof};
 use rand::{Rng, SeedableRng};
 
-fn config() -> StarkConfig {
-    StarkConfig {
-        fri: FriConfig {
-            // Blowup 2 (the constraints have degree 2) and few queries: fast, for tests only.
-            log_blowup: 1,
-            arity_bits: 3,
-            final_log_len: 2,
-            num_queries: 30,
-            pow_bits: 4,
-            cap_height: 2,
-            hash: MerkleHash::Poseidon,
-        },
-        min_security_bits: 30,
-    }
-}
+use common::fast_config as config;
+
+mod common;
 
 fn guest(name: &str) -> Program {
     let path = format!("{}/guests/bin/{name}.elf", env!("CARGO_MANIFEST_DIR"));

@@ -14,6 +14,7 @@ mod lookup;
 mod proof;
 mod prover;
 mod range;
+mod tag;
 mod verifier;
 
 pub use air::{
@@ -24,6 +25,7 @@ pub use carbide_field::Goldilocks;
 pub use proof::{Evals, Opening, StarkProof, TableProof};
 pub use prover::{Stage, Table, prove, prove_tables, prove_tables_unchecked, prove_tables_with};
 pub use range::{ByteRangeAir, BytesAir};
+pub use tag::{TAG_LEN, TagAir};
 pub use verifier::{VerifyingKey, verify, verify_tables, verify_tables_with_key};
 
 use carbide_field::Field;

@@ -22,7 +22,7 @@ pub use elf::{Program, Segment};
 pub use machine::{Access, Execution, Machine, Step, alu, run, syscall};
 pub use prove::{
     Boundary, Claim, MAX_LOG_CYCLES, SegmentClaim, SegmentProof, Segments, Traces, ZkvmError,
-    ZkvmProof, prove, prove_traces, segments, traces, verify, verify_segment,
+    ZkvmProof, prove, prove_bound, prove_traces, segments, traces, verify, verify_segment,
 };
 
 use thiserror::Error;

@@ -1,5 +1,5 @@
 //! Proving and verifying a program's execution in segments (continuations). A run is cut
-//! into segments of 2^k cycles; each is one STARK proof of eleven tables whose public values
+//! into segments of 2^k cycles; each is one STARK proof of twelve tables whose public values
 //! are its boundaries: the pc, the input words read and output bytes written, and the memory
 //! as the root of the image's Merkle tree ([`mod@super::image`]). The segment's proof names
 //! the words it touched with their values before and after and the sibling hashes to the
@@ -25,8 +25,8 @@ use super::machine::{Machine, Step};
 use super::mul::{self, MulAir, ShiftAir};
 use super::tables::{Code, MemoryAir, StreamAir};
 use crate::stark::{
-    Air, ByteRangeAir, ProveError, StarkConfig, StarkProof, Table, VerifyError, VerifyingKey,
-    prove_tables, prove_tables_unchecked, verify_tables_with_key,
+    Air, ByteRangeAir, ProveError, StarkConfig, StarkProof, Table, TagAir, VerifyError,
+    VerifyingKey, prove_tables, prove_tables_unchecked, verify_tables_with_key,
 };
 
 /// The most cycles one segment covers (timestamps stay below 2^24, three bytes).
@@ -65,6 +65,9 @@ pub enum ZkvmError {
 pub struct Claim {
     /// The program's digest ([`Program::digest`]).
     pub program: Digest,
+    /// What the proof is bound to (zero for none): every segment's proof carries it as the
+    /// public values of a [`TagAir`] table, so it verifies under this tag only.
+    pub tag: Digest,
     /// The exit code.
     pub exit_code: u32,
     /// Instructions executed, the halting `ecall` included.
@@ -101,6 +104,8 @@ impl Boundary {
 /// What one segment's proof says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SegmentClaim {
+    /// The run's tag ([`Claim::tag`]).
+    pub tag: Digest,
     /// Where it starts.
     pub start: Boundary,
     /// Where it ends.
@@ -124,7 +129,7 @@ pub struct SegmentClaim {
 pub struct SegmentProof {
     /// Its statement.
     pub segment: SegmentClaim,
-    /// The STARK proof of its eleven tables.
+    /// The STARK proof of its twelve tables (the last its tag).
     pub stark: StarkProof,
 }
 
@@ -146,6 +151,7 @@ impl ZkvmProof {
             .ok_or_else(|| ZkvmError::Claim("no segments".into()))?;
         let claim = Claim {
             program: program.digest(),
+            tag: last.segment.tag,
             exit_code: last.segment.exit_code,
             cycles: segments.iter().map(|s| s.segment.cycles).sum(),
             output: segments
@@ -157,10 +163,11 @@ impl ZkvmProof {
     }
 }
 
-/// The eleven traces of one segment, in the statement's order.
+/// The twelve traces of one segment, in the statement's order.
 #[derive(Clone, Debug)]
 pub struct Traces {
-    /// CPU, program, memory, input, output, ALU, multiply, bitwise, byte pairs, bytes, shift.
+    /// CPU, program, memory, input, output, ALU, multiply, bitwise, byte pairs, bytes, shift,
+    /// tag.
     pub tables: Vec<Vec<Goldilocks>>,
     /// The segment they prove.
     pub segment: SegmentClaim,
@@ -201,6 +208,9 @@ impl Context {
     }
 }
 
+/// Tables of a segment's statement.
+const TABLES: usize = 12;
+
 /// The statement's tables, in order, for one segment.
 struct Statement<'a> {
     ctx: &'a Context,
@@ -217,7 +227,7 @@ impl<'a> Statement<'a> {
         })
     }
 
-    fn airs(&self) -> [&dyn Air; 11] {
+    fn airs(&self) -> [&dyn Air; TABLES] {
         [
             &CpuAir,
             &self.ctx.code.air,
@@ -230,11 +240,12 @@ impl<'a> Statement<'a> {
             &BytePairsAir { bitwise: false },
             &ByteRangeAir,
             &ShiftAir,
+            &TagAir,
         ]
     }
 
     /// Sizes of the tables fixed by the statement (the others `None`).
-    fn fixed_sizes(&self) -> [Option<u32>; 11] {
+    fn fixed_sizes(&self) -> [Option<u32>; TABLES] {
         [
             None,
             Some(self.ctx.code.air.log_rows()),
@@ -247,6 +258,7 @@ impl<'a> Statement<'a> {
             Some(16),
             Some(8),
             Some(9),
+            Some(TagAir::LOG_ROWS),
         ]
     }
 }
@@ -547,7 +559,16 @@ pub struct Segments<'a> {
     next: Boundary,
     max_cycles: u64,
     log_segment: u32,
+    tag: Digest,
     done: bool,
+}
+
+impl Segments<'_> {
+    /// Binds the segments' proofs to `tag` ([`Claim::tag`]).
+    pub fn bound(mut self, tag: Digest) -> Self {
+        self.tag = tag;
+        self
+    }
 }
 
 /// Runs `program` on `input` (at most `max_cycles` instructions) segment by segment, each of
@@ -581,6 +602,7 @@ pub fn segments<'a>(
         next,
         max_cycles,
         log_segment,
+        tag: Digest::default(),
         done: false,
     })
 }
@@ -659,6 +681,7 @@ impl Segments<'_> {
         };
         self.next = end;
         let segment = SegmentClaim {
+            tag: self.tag,
             start,
             end,
             cycles: steps.len() as u64,
@@ -684,6 +707,7 @@ impl Segments<'_> {
                 column(&b.counts.pairs),
                 column(&b.counts.bytes),
                 column(&b.counts.shift),
+                TagAir::trace(),
             ],
             segment,
         })
@@ -717,9 +741,14 @@ pub fn traces(program: &Program, input: &[u8], max_cycles: u64) -> Result<Traces
     Ok(t)
 }
 
-fn publics(public: &[Goldilocks], airs: usize) -> Vec<&[Goldilocks]> {
-    (0..airs)
-        .map(|i| if i == 0 { public } else { &[][..] })
+/// Each table's public values: the CPU's, the tag's, none for the others.
+fn publics<'a>(cpu: &'a [Goldilocks], tag: &'a Digest) -> Vec<&'a [Goldilocks]> {
+    (0..TABLES)
+        .map(|i| match i {
+            0 => cpu,
+            _ if i == TABLES - 1 => &tag[..],
+            _ => &[][..],
+        })
         .collect()
 }
 
@@ -749,7 +778,7 @@ fn prove_segment(
     let st = Statement::new(ctx, &traces.segment)?;
     let airs = st.airs();
     let public = ctx.public(&traces.segment);
-    let public = publics(&public, airs.len());
+    let public = publics(&public, &traces.segment.tag);
     let tables: Vec<Table<'_>> = airs
         .iter()
         .zip(&traces.tables)
@@ -778,7 +807,31 @@ pub fn prove(
     ntt: &dyn Ntt<Goldilocks>,
     merkle: &dyn MerkleHasher,
 ) -> Result<ZkvmProof, ZkvmError> {
-    let mut run = segments(program, input, max_cycles, log_segment)?;
+    prove_bound(
+        program,
+        input,
+        max_cycles,
+        log_segment,
+        Digest::default(),
+        config,
+        ntt,
+        merkle,
+    )
+}
+
+/// [`prove`], the proof bound to `tag` ([`Claim::tag`]).
+#[allow(clippy::too_many_arguments)]
+pub fn prove_bound(
+    program: &Program,
+    input: &[u8],
+    max_cycles: u64,
+    log_segment: u32,
+    tag: Digest,
+    config: &StarkConfig,
+    ntt: &dyn Ntt<Goldilocks>,
+    merkle: &dyn MerkleHasher,
+) -> Result<ZkvmProof, ZkvmError> {
+    let mut run = segments(program, input, max_cycles, log_segment)?.bound(tag);
     let mut proofs = Vec::new();
     while let Some(t) = run.next() {
         proofs.push(prove_segment(&run.ctx, &t?, config, ntt, merkle, true)?);
@@ -851,16 +904,16 @@ fn check_segment(
     }
     let key = VerifyingKey::new(&sizes, config)?;
     let public = ctx.public(s);
-    let publics = publics(&public, airs.len());
+    let publics = publics(&public, &s.tag);
     let statement: Vec<(&dyn Air, &[Goldilocks])> = airs.iter().copied().zip(publics).collect();
     verify_tables_with_key(&statement, config, &proof.stark, &key)?;
     Ok(())
 }
 
 /// Checks that `proof` proves a run of `program` on `input` that halted with the claim's exit
-/// code and output after its cycles: each segment's proof holds, each starts where the one
-/// before ended (the first at the program's entry with its memory image), and only the last
-/// halts.
+/// code and output after its cycles, bound to the claim's tag: each segment's proof holds,
+/// each starts where the one before ended (the first at the program's entry with its memory
+/// image), and only the last halts.
 pub fn verify(
     program: &Program,
     input: &[u8],
@@ -880,6 +933,11 @@ pub fn verify(
     }
     for (i, p) in proof.segments.iter().enumerate() {
         let s = &p.segment;
+        if s.tag != claim.tag {
+            return Err(ZkvmError::Claim(format!(
+                "segment {i} is bound to another tag"
+            )));
+        }
         if s.start != at {
             return Err(ZkvmError::Claim(format!(
                 "segment {i} does not start where the run was"
