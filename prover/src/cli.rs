@@ -7,12 +7,13 @@ use std::time::Instant;
 use bincode::Options;
 use carbide_field::Goldilocks;
 use carbide_field::merkle::{MerkleHash, MerkleHasher};
+use carbide_field::poseidon::Digest;
 use serde::{Deserialize, Serialize};
 
 use crate::fri::FriConfig;
 use crate::stark::{
-    Air, ByteRangeAir, BytesAir, FibonacciAir, Stage, StarkConfig, StarkProof, Table, WideAir,
-    prove_tables_with, verify_tables,
+    Air, ByteRangeAir, BytesAir, FibonacciAir, Stage, StarkConfig, StarkProof, Table, TagAir,
+    WideAir, prove_tables_with, verify_tables,
 };
 use crate::zkvm::{self, Claim, Program, SegmentProof, ZkvmProof};
 
@@ -55,6 +56,9 @@ pub fn builtin_trace(name: &str, log_rows: u32) -> Option<Vec<(Vec<Goldilocks>, 
 #[derive(Serialize, Deserialize, Debug)]
 struct ProofFile {
     air: String,
+    /// What the proof is bound to, if anything: then its last table is a [`TagAir`] whose
+    /// public values are the tag.
+    tag: Option<Digest>,
     public: Vec<Vec<Goldilocks>>,
     /// log_blowup, arity_bits, final_log_len, num_queries, pow_bits, cap_height, hash
     /// (0 Poseidon, 1 BLAKE3).
@@ -63,7 +67,7 @@ struct ProofFile {
     proof: Vec<u8>,
 }
 
-const MAGIC: &[u8; 8] = b"CBPROOF2";
+const MAGIC: &[u8; 8] = b"CBPROOF3";
 
 fn options() -> impl Options {
     bincode::DefaultOptions::new()
@@ -97,23 +101,30 @@ pub fn config_with(hash: MerkleHash) -> StarkConfig {
 }
 
 /// Proves the built-in statement `air_name` at 2^log_rows rows with `config` on the given
-/// backends (`merkle` must hash as the configuration says), calling `progress` at each
-/// stage; checks the proof, then returns the file's bytes and a one-line summary.
+/// backends (`merkle` must hash as the configuration says), bound to `tag` if given (a
+/// [`TagAir`] table after the statement's), calling `progress` at each stage; checks the
+/// proof, then returns the file's bytes and a one-line summary.
+#[allow(clippy::too_many_arguments)]
 pub fn prove_file(
     air_name: &str,
     log_rows: u32,
+    tag: Option<Digest>,
     config: &StarkConfig,
     ntt: &dyn carbide_ntt::Ntt<Goldilocks>,
     merkle: &dyn MerkleHasher,
     backend: &str,
     progress: &mut dyn FnMut(Stage),
 ) -> Result<(Vec<u8>, String), String> {
-    let airs = builtin(air_name)
+    let mut airs = builtin(air_name)
         .ok_or_else(|| format!("unknown AIR {air_name:?} ({})", BUILTIN.join(", ")))?;
     if !(1..=24).contains(&log_rows) {
         return Err(format!("--log-rows {log_rows}: 1..=24"));
     }
-    let traces = builtin_trace(air_name, log_rows).ok_or("no trace")?;
+    let mut traces = builtin_trace(air_name, log_rows).ok_or("no trace")?;
+    if let Some(tag) = tag {
+        airs.push(Box::new(TagAir));
+        traces.push((TagAir::trace(), tag.to_vec()));
+    }
     let tables: Vec<Table<'_>> = airs
         .iter()
         .zip(&traces)
@@ -137,6 +148,7 @@ pub fn prove_file(
     let f = &config.fri;
     let file = ProofFile {
         air: air_name.to_owned(),
+        tag,
         public: traces.iter().map(|(_, p)| p.clone()).collect(),
         fri: f.words(),
         min_security_bits: config.min_security_bits,
@@ -160,21 +172,44 @@ pub fn prove_file(
     Ok((bytes, summary))
 }
 
-/// Verifies a proof file; `Ok` with a one-line summary, or the one-line reason it fails.
-pub fn verify_file(bytes: &[u8]) -> Result<String, String> {
-    if bytes.starts_with(ZKVM_MAGIC) {
-        return verify_zkvm_file(bytes, None);
-    }
+/// A checked proof file of a built-in statement.
+#[derive(Clone, Debug)]
+pub struct CheckedAir {
+    /// The statement's name.
+    pub air: String,
+    /// Rows of its first table, log₂.
+    pub log_rows: u32,
+    /// Its tables' public values (the tag's not included).
+    pub public: Vec<Vec<Goldilocks>>,
+    /// What it is bound to.
+    pub tag: Option<Digest>,
+    /// The configuration's conjectured security bits.
+    pub security_bits: u32,
+    /// The hash of its Merkle trees.
+    pub hash: &'static str,
+    /// Milliseconds the verification took.
+    pub verify_ms: f64,
+}
+
+/// Checks a proof file of a built-in statement (its tag included, if any).
+pub fn check_file(bytes: &[u8]) -> Result<CheckedAir, String> {
     let body = bytes
         .strip_prefix(&MAGIC[..])
         .ok_or("not a carbide proof file (or an older format)")?;
-    let file: ProofFile = options()
+    let mut file: ProofFile = options()
         .deserialize(body)
         .map_err(|e| format!("malformed proof file: {e}"))?;
-    let airs = builtin(&file.air).ok_or_else(|| format!("unknown AIR {:?}", file.air))?;
-    if file.public.len() != airs.len() {
+    let mut airs = builtin(&file.air).ok_or_else(|| format!("unknown AIR {:?}", file.air))?;
+    if file.tag.is_some() {
+        airs.push(Box::new(TagAir));
+    }
+    if file.public.len() != airs.len()
+        || file
+            .tag
+            .is_some_and(|t| file.public.last().map(Vec::as_slice) != Some(&t[..]))
+    {
         return Err(format!(
-            "{} tables of public values for {}",
+            "{} tables of public values for {} (the tag's last)",
             file.public.len(),
             file.air
         ));
@@ -188,17 +223,39 @@ pub fn verify_file(bytes: &[u8]) -> Result<String, String> {
         .collect();
     let start = Instant::now();
     verify_tables(&statement, &config, &proof).map_err(|e| e.to_string())?;
-    let ms = start.elapsed().as_secs_f64() * 1e3;
+    if file.tag.is_some() {
+        file.public.pop();
+    }
+    Ok(CheckedAir {
+        air: file.air,
+        log_rows: proof.tables.first().map_or(0, |t| t.log_rows),
+        public: file.public,
+        tag: file.tag,
+        security_bits: config.security_bits(),
+        hash: config.fri.hash.name(),
+        verify_ms: start.elapsed().as_secs_f64() * 1e3,
+    })
+}
+
+/// Verifies a proof file; `Ok` with a one-line summary, or the one-line reason it fails.
+pub fn verify_file(bytes: &[u8]) -> Result<String, String> {
+    if bytes.starts_with(ZKVM_MAGIC) {
+        return verify_zkvm_file(bytes, None);
+    }
+    let c = check_file(bytes)?;
     Ok(format!(
-        "valid: {} with {} public values, {} rows, {} bits of conjectured security, {} hash, verified in {ms:.1} ms",
-        file.air,
-        file.public.iter().map(Vec::len).sum::<usize>(),
-        proof
-            .tables
-            .first()
-            .map_or(0, |t| 1u64 << t.log_rows.min(63)),
-        config.security_bits(),
-        config.fri.hash.name()
+        "valid: {} with {} public values, {} rows, {}{} bits of conjectured security, {} hash, verified in {:.1} ms",
+        c.air,
+        c.public.iter().map(Vec::len).sum::<usize>(),
+        1u64 << c.log_rows.min(63),
+        if c.tag.is_some() {
+            "bound to a tag, "
+        } else {
+            ""
+        },
+        c.security_bits,
+        c.hash,
+        c.verify_ms
     ))
 }
 
@@ -208,7 +265,7 @@ pub fn verify_file(bytes: &[u8]) -> Result<String, String> {
 struct ZkvmFile {
     elf: Vec<u8>,
     input: Vec<u8>,
-    tag: carbide_field::poseidon::Digest,
+    tag: Digest,
     exit_code: u32,
     cycles: u64,
     output: Vec<u8>,
@@ -238,7 +295,7 @@ fn hex(bytes: impl IntoIterator<Item = u8>) -> String {
 }
 
 /// The program digest as hex (its four words, little-endian).
-pub fn digest_hex(d: &carbide_field::poseidon::Digest) -> String {
+pub fn digest_hex(d: &Digest) -> String {
     hex(d.iter().flat_map(|w| w.as_canonical_u64().to_le_bytes()))
 }
 
@@ -255,7 +312,7 @@ pub struct ZkvmJob<'a> {
     /// Cycles per segment, log₂.
     pub segment_log: u32,
     /// What the proof is bound to ([`zkvm::Claim::tag`]).
-    pub tag: carbide_field::poseidon::Digest,
+    pub tag: Digest,
 }
 
 /// A checked zkVM proof file: what it proves and at what security.

@@ -138,6 +138,7 @@ fn prove(args: &[String]) -> ExitCode {
     match carbide_prover::cli::prove_file(
         &air,
         log_rows,
+        None,
         &config,
         ntt.as_ref(),
         merkle,

@@ -327,16 +327,22 @@ fn the_agent_refuses_what_it_cannot_meet_and_serves_the_next_line() {
     t.min_security_bits = 128;
     assert!(refusal(&t).contains("bits of security"));
     let mut t = task(5, 3);
-    let Workload::Zkvm { max_cycles, .. } = &mut t.workload;
+    let Workload::Zkvm { max_cycles, .. } = &mut t.workload else {
+        unreachable!()
+    };
     *max_cycles = 1 << 40;
     assert!(refusal(&t).contains("cycles allowed"));
     let mut t = task(5, 3);
-    let Workload::Zkvm { program, .. } = &mut t.workload;
+    let Workload::Zkvm { program, .. } = &mut t.workload else {
+        unreachable!()
+    };
     let first = if program.starts_with('0') { "1" } else { "0" };
     program.replace_range(0..1, first);
     assert!(refusal(&t).contains("not the program"));
     let mut t = task(5, 3);
-    let Workload::Zkvm { max_cycles, .. } = &mut t.workload;
+    let Workload::Zkvm { max_cycles, .. } = &mut t.workload else {
+        unreachable!()
+    };
     *max_cycles = 10;
     assert!(refusal(&t).contains("cycle limit"));
     // A calibrated agent refuses a deadline it would miss.
@@ -436,5 +442,63 @@ fn carbide_agent_round_trips_a_task_to_an_accepted_submission() {
     // F(12) = 144.
     assert_eq!(s.output, 144u64.to_le_bytes());
     let checked = verify::check(&t, &s).unwrap();
-    assert_eq!(checked.claim.tag, t.digest());
+    assert_eq!(checked.tag(), Some(t.digest()));
+}
+
+#[test]
+fn a_built_in_statement_task_is_proved_bound_and_checked() {
+    let air_task = |id: u64, air: &str, log_rows: u32| Task {
+        workload: Workload::Air {
+            air: air.into(),
+            log_rows,
+        },
+        ..task(id, 0)
+    };
+    let t = air_task(21, "fib", 8);
+    assert_eq!(t.workload.work(), 2 << 8);
+    let a = agent("prover-a");
+    let s = a.handle(&t).unwrap();
+    let checked = verify::check(&t, &s).unwrap();
+    assert_eq!(checked.tag(), Some(t.digest()));
+    // fib's public values: the first two terms and the last.
+    assert_eq!(s.output.len(), 3 * 8);
+    // Another task's tag, another statement or size, a changed public value: rejected.
+    let mut other = t.clone();
+    other.id = 22;
+    let mut replayed = s.clone();
+    replayed.task = 22;
+    assert_eq!(
+        verify::check(&other, &replayed).unwrap_err(),
+        "the proof is bound to another task"
+    );
+    let mut wide = air_task(21, "wide-fib", 8);
+    wide.id = 21;
+    assert!(verify::check(&wide, &s).is_err());
+    assert!(verify::check(&air_task(21, "fib", 9), &s).is_err());
+    let mut forged = s.clone();
+    forged.output[16] ^= 1;
+    assert!(verify::check(&t, &forged).is_err());
+    let mut forged = s.clone();
+    let at = forged.proof.len() - 64;
+    forged.proof[at] ^= 1;
+    assert!(verify::check(&t, &forged).is_err());
+    // What the agent will not take.
+    assert!(
+        a.handle(&air_task(23, "sha3", 8))
+            .unwrap_err()
+            .reason
+            .contains("unknown")
+    );
+    assert!(
+        a.handle(&air_task(24, "fib", 30))
+            .unwrap_err()
+            .reason
+            .contains("rows")
+    );
+    // Through the market.
+    let mut m = market(0);
+    m.post(t.clone()).unwrap();
+    bid(&mut m, 21, "prover-a", 60, 100);
+    m.assign(21, 0).unwrap();
+    assert!(m.submit(&s, 1).unwrap().accepted);
 }

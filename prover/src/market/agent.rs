@@ -32,8 +32,10 @@ pub struct Agent {
     pub max_cycles: u64,
     /// Cycles per segment, log₂.
     pub segment_log: u32,
+    /// The largest built-in statement it takes, rows log₂.
+    pub max_air_log_rows: u32,
     /// Its proving speed, cycles per second ([`Agent::calibrate`]); `None`: deadlines are not
-    /// checked.
+    /// checked (nor for built-in statements, whose speed is not calibrated).
     pub speed: Option<f64>,
     ntt: carbide_ntt::Radix2Dit<Goldilocks>,
 }
@@ -72,6 +74,7 @@ impl Agent {
             config: cli::zkvm_config(),
             max_cycles: 1 << 26,
             segment_log: cli::ZKVM_SEGMENT_LOG,
+            max_air_log_rows: 22,
             speed: None,
             ntt: carbide_ntt::Radix2Dit::<Goldilocks>::new(),
         }
@@ -147,12 +150,15 @@ impl Agent {
                 self.config.security_bits()
             ));
         }
-        let Workload::Zkvm {
-            program,
-            elf,
-            input,
-            max_cycles,
-        } = &task.workload;
+        let (program, elf, input, max_cycles) = match &task.workload {
+            Workload::Zkvm {
+                program,
+                elf,
+                input,
+                max_cycles,
+            } => (program, elf, input, max_cycles),
+            Workload::Air { air, log_rows } => return self.handle_air(task, air, *log_rows),
+        };
         if *max_cycles > self.max_cycles {
             return no(format!(
                 "{max_cycles} cycles allowed, this agent takes at most {}",
@@ -195,6 +201,49 @@ impl Agent {
             output: run.output,
             cycles: run.cycles,
             proving_ms,
+            hardware: self.hardware.clone(),
+        })
+    }
+
+    /// A built-in statement's proof, bound to the task (the default configuration: the
+    /// statements have constraints up to degree 3).
+    fn handle_air(&self, task: &Task, air: &str, log_rows: u32) -> Result<Submission, Refusal> {
+        if cli::builtin(air).is_none() {
+            return Err(self.refuse(task.id, format!("unknown statement {air:?}")));
+        }
+        if !(1..=self.max_air_log_rows).contains(&log_rows) {
+            return Err(self.refuse(
+                task.id,
+                format!(
+                    "2^{log_rows} rows: this agent takes 2^1 to 2^{}",
+                    self.max_air_log_rows
+                ),
+            ));
+        }
+        let config = cli::config_with(self.config.fri.hash);
+        let merkle = config.fri.hash.cpu();
+        let start = Instant::now();
+        let proved = cli::prove_file(
+            air,
+            log_rows,
+            Some(task.digest()),
+            &config,
+            &self.ntt,
+            merkle,
+            "cpu",
+            &mut |_| {},
+        )
+        .and_then(|(proof, _)| cli::check_file(&proof).map(|c| (proof, c)));
+        let (proof, checked) =
+            proved.map_err(|e| self.refuse(task.id, format!("proving failed: {e}")))?;
+        Ok(Submission {
+            version: PROTOCOL_VERSION,
+            task: task.id,
+            provider: self.provider.clone(),
+            proof,
+            output: Workload::air_output(&checked.public),
+            cycles: 1 << log_rows,
+            proving_ms: start.elapsed().as_millis() as u64,
             hardware: self.hardware.clone(),
         })
     }

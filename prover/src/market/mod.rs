@@ -13,7 +13,8 @@
 //!   verifier draws, majority verdicts, rewards and slashing, a replayable JSON-lines log);
 //! - [`demo`]: `carbide market demo`.
 //!
-//! Work is priced in zkVM cycles; the built-in AIR workloads are not yet offered.
+//! Work is priced in zkVM cycles, or trace cells for the built-in statements
+//! ([`crate::cli::BUILTIN`]).
 
 pub mod agent;
 pub mod demo;

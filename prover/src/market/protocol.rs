@@ -65,14 +65,37 @@ pub enum Workload {
         /// The cycle limit.
         max_cycles: u64,
     },
+    /// A proof of a built-in statement ([`crate::cli::BUILTIN`]) with 2^`log_rows` rows.
+    Air {
+        /// Its name.
+        air: String,
+        /// Rows, log₂.
+        log_rows: u32,
+    },
 }
 
 impl Workload {
-    /// Units of work the requester pays for at most: zkVM cycles.
+    /// Units of work the requester pays for at most: zkVM cycles, or trace cells (rows times
+    /// columns) of a built-in statement.
     pub fn work(&self) -> u64 {
         match self {
             Self::Zkvm { max_cycles, .. } => *max_cycles,
+            Self::Air { air, log_rows } => {
+                let columns: usize =
+                    crate::cli::builtin(air).map_or(0, |airs| airs.iter().map(|a| a.width()).sum());
+                (columns as u64).saturating_mul(1u64 << (*log_rows).min(40))
+            }
         }
+    }
+
+    /// The public values of a built-in statement's proof as a submission's output: each
+    /// element's eight little-endian bytes, table after table.
+    pub fn air_output(public: &[Vec<Goldilocks>]) -> Vec<u8> {
+        public
+            .iter()
+            .flatten()
+            .flat_map(|x| x.as_canonical_u64().to_le_bytes())
+            .collect()
     }
 }
 
@@ -166,13 +189,15 @@ pub struct Submission {
     pub task: TaskId,
     /// Who proved.
     pub provider: String,
-    /// The proof file ([`crate::cli::prove_zkvm_file`]'s bytes).
+    /// The proof file ([`crate::cli::prove_zkvm_file`]'s or [`crate::cli::prove_file`]'s
+    /// bytes).
     #[serde(with = "hex_bytes")]
     pub proof: Vec<u8>,
-    /// The public output the provider claims (verifiers read the proof's own).
+    /// The public output the provider claims (verifiers read the proof's own): the guest's
+    /// output, or a built-in statement's public values ([`Workload::air_output`]).
     #[serde(with = "hex_bytes")]
     pub output: Vec<u8>,
-    /// Cycles the run took.
+    /// Cycles the run took (rows, for a built-in statement).
     pub cycles: u64,
     /// Milliseconds proving took.
     pub proving_ms: u64,
