@@ -26,6 +26,7 @@
 
 mod ark;
 mod batch;
+mod blake3_lanes;
 mod codec;
 mod error;
 mod goldilocks;

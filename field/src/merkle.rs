@@ -29,6 +29,7 @@
 use rayon::prelude::*;
 use thiserror::Error;
 
+use crate::blake3_lanes::{LANES, MAX_LEN, Messages};
 use crate::poseidon::{Digest, hash_or_noop, two_to_one};
 use crate::{Field, Goldilocks};
 
@@ -336,11 +337,14 @@ pub struct Blake3Merkle;
 impl MerkleHasher for Blake3Merkle {
     fn hash_rows(&self, values: &[Goldilocks], width: usize) -> Result<Vec<Digest>, MerkleError> {
         tree_height(values.len(), width, 0)?;
-        #[cfg(feature = "parallel")]
-        let rows = values.par_chunks(width);
-        #[cfg(not(feature = "parallel"))]
-        let rows = values.chunks(width);
-        Ok(rows.map(|r| MerkleHash::Blake3.leaf(r)).collect())
+        if 1 + 8 * width > MAX_LEN {
+            #[cfg(feature = "parallel")]
+            let rows = values.par_chunks(width);
+            #[cfg(not(feature = "parallel"))]
+            let rows = values.chunks(width);
+            return Ok(rows.map(|r| MerkleHash::Blake3.leaf(r)).collect());
+        }
+        Ok(blake3_groups(values, width, 0))
     }
 
     fn hash(&self) -> MerkleHash {
@@ -348,10 +352,47 @@ impl MerkleHasher for Blake3Merkle {
     }
 
     fn compress_level(&self, below: &[Digest]) -> Vec<Digest> {
-        #[cfg(feature = "parallel")]
-        let pairs = below.par_chunks_exact(2);
-        #[cfg(not(feature = "parallel"))]
-        let pairs = below.chunks_exact(2);
-        pairs.map(|p| MerkleHash::Blake3.node(p[0], p[1])).collect()
+        let words: &[Goldilocks] = below.as_flattened();
+        blake3_groups(&words[..words.len() / 8 * 8], 8, 1)
     }
+}
+
+/// BLAKE3 of `prefix ‖ the canonical little-endian words` of each `width`-word item of
+/// `values` (at most [`MAX_LEN`] bytes each), sixteen items per SIMD pass, passes across
+/// threads.
+fn blake3_groups(values: &[Goldilocks], width: usize, prefix: u8) -> Vec<Digest> {
+    const GROUPS: usize = 16;
+    let len = 1 + 8 * width;
+    let mut out = vec![[Goldilocks::ZERO; 4]; values.len() / width];
+    let task = |msgs: &mut Messages, (out, items): (&mut [Digest], &[Goldilocks])| {
+        for (out, items) in out.chunks_mut(LANES).zip(items.chunks(LANES * width)) {
+            for (m, item) in msgs.bytes.iter_mut().zip(items.chunks_exact(width)) {
+                m[0] = prefix;
+                for (b, x) in m[1..len].chunks_exact_mut(8).zip(item) {
+                    b.copy_from_slice(&x.as_canonical_u64().to_le_bytes());
+                }
+            }
+            let hashes = msgs.hash(len);
+            for (o, h) in out.iter_mut().zip(&hashes) {
+                *o = core::array::from_fn(|i| {
+                    Goldilocks::from_noncanonical_u64(
+                        u64::from(h[2 * i]) | (u64::from(h[2 * i + 1]) << 32),
+                    )
+                });
+            }
+        }
+    };
+    let per_task = GROUPS * LANES;
+    #[cfg(feature = "parallel")]
+    out.par_chunks_mut(per_task)
+        .zip(values.par_chunks(per_task * width))
+        .for_each_init(Messages::new, task);
+    #[cfg(not(feature = "parallel"))]
+    {
+        let mut msgs = Messages::new();
+        out.chunks_mut(per_task)
+            .zip(values.chunks(per_task * width))
+            .for_each(|t| task(&mut msgs, t));
+    }
+    out
 }

@@ -127,7 +127,20 @@ fn blake3_trees_match_their_definition() {
             .collect()
     }
     let mut rng = ChaCha8Rng::seed_from_u64(4);
-    for (log_rows, width, cap_height) in [(0, 1, 0), (3, 2, 1), (5, 9, 2), (6, 4, 6)] {
+    // Row and node counts below, at and past one SIMD pass (16) and one task (256); rows of
+    // 1 + 8·127 bytes (one chunk, hashed in lanes) and of 1 + 8·128 (two chunks, the crate).
+    let shapes = [
+        (0, 1, 0),
+        (3, 2, 1),
+        (5, 9, 2),
+        (6, 4, 6),
+        (4, 16, 0),
+        (11, 3, 0),
+        (9, 88, 1),
+        (5, 127, 0),
+        (4, 128, 1),
+    ];
+    for (log_rows, width, cap_height) in shapes {
         let m: Vec<Goldilocks> = (0..(1 << log_rows) * width)
             .map(|_| Goldilocks::random(&mut rng))
             .collect();

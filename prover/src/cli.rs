@@ -67,7 +67,7 @@ struct ProofFile {
     proof: Vec<u8>,
 }
 
-const MAGIC: &[u8; 8] = b"CBPROOF3";
+const MAGIC: &[u8; 8] = b"CBPROOF4";
 
 fn options() -> impl Options {
     bincode::DefaultOptions::new()
@@ -275,7 +275,7 @@ struct ZkvmFile {
     segments: Vec<SegmentProof>,
 }
 
-const ZKVM_MAGIC: &[u8; 8] = b"CBZKVM02";
+const ZKVM_MAGIC: &[u8; 8] = b"CBZKVM03";
 
 /// Cycles of a segment, log₂, unless `--segment-log` says otherwise: a 2^20-cycle segment
 /// proves in about a minute on two cores and a few GiB.
@@ -390,7 +390,7 @@ pub fn prove_zkvm_file(
 pub fn check_zkvm_file(bytes: &[u8]) -> Result<CheckedZkvm, String> {
     let body = bytes
         .strip_prefix(&ZKVM_MAGIC[..])
-        .ok_or("not a carbide zkVM proof file")?;
+        .ok_or("not a carbide zkVM proof file (or an older format)")?;
     let file: ZkvmFile = zkvm_options()
         .deserialize(body)
         .map_err(|e| format!("malformed proof file: {e}"))?;

@@ -282,20 +282,6 @@ pub fn prove(
     )
 }
 
-/// [`prove`] without its degree check: a cheating prover, for the verifiers' tests.
-pub(crate) fn prove_unchecked(
-    config: &FriConfig,
-    shift: Goldilocks,
-    log_degree: u32,
-    codeword: Vec<Ext>,
-    transcript: &mut Transcript,
-    merkle: &dyn MerkleHasher,
-) -> Result<(FriProof, Vec<usize>), FriError> {
-    prove_inner(
-        config, shift, log_degree, codeword, transcript, merkle, false,
-    )
-}
-
 /// [`prove`], with the degree check optional: without it, a cheating prover (for tests).
 fn prove_inner(
     config: &FriConfig,
@@ -306,6 +292,62 @@ fn prove_inner(
     merkle: &dyn MerkleHasher,
     check_degree: bool,
 ) -> Result<(FriProof, Vec<usize>), FriError> {
+    let committed = commit(
+        config,
+        shift,
+        log_degree,
+        codeword,
+        transcript,
+        merkle,
+        check_degree,
+    )?;
+    let pow_nonce = grind(config, transcript, merkle)?;
+    let (rounds, positions) = open(config, committed, transcript)?;
+    let FriRounds {
+        layer_caps,
+        final_poly,
+        queries,
+    } = rounds;
+    let proof = FriProof {
+        layer_caps,
+        final_poly,
+        pow_nonce,
+        queries,
+    };
+    Ok((proof, positions))
+}
+
+/// A FRI proof without its proof of work: for a prover that runs several FRIs under one
+/// nonce (the STARK's tables: every commit phase, then one grind, then every query phase).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FriRounds {
+    /// Each committed layer's Merkle cap, layer 0 first.
+    pub layer_caps: Vec<Vec<Digest>>,
+    /// The coefficients of the last layer's polynomial, lowest first.
+    pub final_poly: Vec<Ext>,
+    /// For each query, one step per layer.
+    pub queries: Vec<Vec<FriStep>>,
+}
+
+/// The prover's state after the commit phase: every layer, its tree, the final polynomial.
+pub(crate) struct Committed {
+    layers: Vec<Vec<Ext>>,
+    trees: Vec<MerkleTree>,
+    final_poly: Vec<Ext>,
+    log_n: u32,
+}
+
+/// The commit phase: each layer committed (its cap absorbed) and folded with a challenge,
+/// then the final polynomial absorbed. `check_degree` false: a cheating prover (for tests).
+pub(crate) fn commit(
+    config: &FriConfig,
+    shift: Goldilocks,
+    log_degree: u32,
+    codeword: Vec<Ext>,
+    transcript: &mut Transcript,
+    merkle: &dyn MerkleHasher,
+    check_degree: bool,
+) -> Result<Committed, FriError> {
     config.check()?;
     if merkle.hash() != config.hash {
         return Err(FriError::Shape(format!(
@@ -324,7 +366,6 @@ fn prove_inner(
     }
     let (rounds, final_log) = config.rounds(log_degree);
     let k = config.arity_bits;
-    let merkle_err = |layer| move |source| FriError::Merkle { layer, source };
     let (mut layers, mut trees) = (vec![codeword], Vec::<MerkleTree>::new());
     let (mut shift_r, mut log_r) = (shift, log_n);
     for r in 0..rounds {
@@ -336,7 +377,7 @@ fn prove_inner(
                 width,
                 config.cap_height.min((log_r - k) as usize),
             )
-            .map_err(merkle_err(r))?;
+            .map_err(|source| FriError::Merkle { layer: r, source })?;
         transcript.absorb_digests(Tag::Commitment, tree.cap());
         trees.push(tree);
         let beta = transcript.challenge_ext();
@@ -352,13 +393,54 @@ fn prove_inner(
     }
     let final_poly = coeffs[..len].to_vec();
     transcript.absorb_ext(Tag::Evaluations, &final_poly);
-    let pow_nonce = transcript
+    Ok(Committed {
+        layers,
+        trees,
+        final_poly,
+        log_n,
+    })
+}
+
+/// The proof of work before the query positions: the least nonce passing, absorbed.
+pub(crate) fn grind(
+    config: &FriConfig,
+    transcript: &mut Transcript,
+    merkle: &dyn MerkleHasher,
+) -> Result<u64, FriError> {
+    let nonce = transcript
         .grind(config.pow_bits, merkle)
-        .map_err(|source| FriError::Merkle {
-            layer: rounds,
-            source,
-        })?;
-    transcript.absorb(Tag::Nonce, &[Goldilocks::new(pow_nonce)]);
+        .map_err(|e| FriError::Shape(format!("grinding: {e}")))?;
+    transcript.absorb(Tag::Nonce, &[Goldilocks::new(nonce)]);
+    Ok(nonce)
+}
+
+/// The verifier's side of [`grind`]: the nonce must pass; it is absorbed.
+pub(crate) fn check_grind(
+    config: &FriConfig,
+    nonce: u64,
+    transcript: &mut Transcript,
+) -> Result<(), FriError> {
+    if !transcript.check_grind(nonce, config.pow_bits) {
+        return Err(FriError::ProofOfWork(config.pow_bits));
+    }
+    transcript.absorb(Tag::Nonce, &[Goldilocks::new(nonce)]);
+    Ok(())
+}
+
+/// The query phase: positions drawn from the transcript, one coset per layer opened at each.
+/// Returns the rounds' part of the proof and the layer-0 positions.
+pub(crate) fn open(
+    config: &FriConfig,
+    committed: Committed,
+    transcript: &mut Transcript,
+) -> Result<(FriRounds, Vec<usize>), FriError> {
+    let Committed {
+        layers,
+        trees,
+        final_poly,
+        log_n,
+    } = committed;
+    let k = config.arity_bits;
     let positions: Vec<usize> = (0..config.num_queries)
         .map(|_| transcript.challenge_index(log_n))
         .collect();
@@ -366,28 +448,31 @@ fn prove_inner(
         .iter()
         .map(|&p0| {
             let mut p = p0;
-            (0..rounds)
-                .map(|r| {
+            trees
+                .iter()
+                .enumerate()
+                .map(|(r, tree)| {
                     let c = p >> k;
                     let mut coset = layers[r][c << k..(c + 1) << k].to_vec();
                     if r > 0 {
                         // The verifier knows this one: it folded it from the layer before.
                         coset.remove(p & ((1 << k) - 1));
                     }
-                    let path = trees[r].open(c).map_err(merkle_err(r))?;
+                    let path = tree
+                        .open(c)
+                        .map_err(|source| FriError::Merkle { layer: r, source })?;
                     p = c;
                     Ok(FriStep { coset, path })
                 })
                 .collect::<Result<Vec<_>, FriError>>()
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let proof = FriProof {
+    let rounds = FriRounds {
         layer_caps: trees.iter().map(|t| t.cap().to_vec()).collect(),
         final_poly,
-        pow_nonce,
         queries,
     };
-    Ok((proof, positions))
+    Ok((rounds, positions))
 }
 
 /// Checks `proof` for a codeword of degree below 2^log_degree over `shift·H`, replaying
@@ -400,6 +485,42 @@ pub fn verify(
     proof: &FriProof,
     transcript: &mut Transcript,
 ) -> Result<Vec<(usize, Ext)>, FriError> {
+    let rounds = Rounds {
+        layer_caps: &proof.layer_caps,
+        final_poly: &proof.final_poly,
+        queries: &proof.queries,
+    };
+    let betas = verify_commit(config, log_degree, rounds, transcript)?;
+    check_grind(config, proof.pow_nonce, transcript)?;
+    verify_queries(config, shift, log_degree, rounds, &betas, transcript)
+}
+
+/// The parts of a proof the rounds check reads (a [`FriProof`]'s or a [`FriRounds`]').
+#[derive(Clone, Copy)]
+pub(crate) struct Rounds<'a> {
+    layer_caps: &'a [Vec<Digest>],
+    final_poly: &'a [Ext],
+    queries: &'a [Vec<FriStep>],
+}
+
+impl<'a> From<&'a FriRounds> for Rounds<'a> {
+    fn from(r: &'a FriRounds) -> Self {
+        Self {
+            layer_caps: &r.layer_caps,
+            final_poly: &r.final_poly,
+            queries: &r.queries,
+        }
+    }
+}
+
+/// The verifier's commit phase: shapes checked, each layer's cap absorbed and its challenge
+/// drawn, the final polynomial absorbed. Returns the challenges.
+pub(crate) fn verify_commit(
+    config: &FriConfig,
+    log_degree: u32,
+    proof: Rounds<'_>,
+    transcript: &mut Transcript,
+) -> Result<Vec<Ext>, FriError> {
     config.check()?;
     let k = config.arity_bits;
     let log_n = log_degree.saturating_add(config.log_blowup);
@@ -425,11 +546,27 @@ pub fn verify(
         transcript.absorb_digests(Tag::Commitment, cap);
         betas.push(transcript.challenge_ext());
     }
-    transcript.absorb_ext(Tag::Evaluations, &proof.final_poly);
-    if !transcript.check_grind(proof.pow_nonce, config.pow_bits) {
-        return Err(FriError::ProofOfWork(config.pow_bits));
+    transcript.absorb_ext(Tag::Evaluations, proof.final_poly);
+    Ok(betas)
+}
+
+/// The verifier's query phase, after [`verify_commit`] (with its challenges) and the proof of
+/// work: positions drawn, every coset checked against its layer and folded into the next.
+pub(crate) fn verify_queries(
+    config: &FriConfig,
+    shift: Goldilocks,
+    log_degree: u32,
+    proof: Rounds<'_>,
+    betas: &[Ext],
+    transcript: &mut Transcript,
+) -> Result<Vec<(usize, Ext)>, FriError> {
+    let k = config.arity_bits;
+    let log_n = log_degree.saturating_add(config.log_blowup);
+    let rounds = proof.layer_caps.len();
+    let shape = |what: &str| Err(FriError::Shape(what.to_owned()));
+    if betas.len() != rounds || proof.queries.len() != config.num_queries {
+        return shape("wrong number of layers or queries");
     }
-    transcript.absorb(Tag::Nonce, &[Goldilocks::new(proof.pow_nonce)]);
     let positions: Vec<usize> = (0..config.num_queries)
         .map(|_| transcript.challenge_index(log_n))
         .collect();
@@ -473,7 +610,7 @@ pub fn verify(
             p = c;
         }
         let x = point(shift_r, log_r, p)?;
-        let last = evaluate(&proof.final_poly, x);
+        let last = evaluate(proof.final_poly, x);
         match expected {
             Some(e) if e != last => {
                 return Err(FriError::Fold {

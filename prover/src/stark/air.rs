@@ -374,19 +374,58 @@ impl PackedConstraints {
         self.count
     }
 
+    /// The next power of α, broadcast.
     #[inline(always)]
-    fn add(&mut self, kind: usize, c: Packed) {
+    fn power(&mut self) -> [Packed; 2] {
         if self.count == self.powers.len() {
             let p = self.next_power;
             self.powers
                 .push([Packed::broadcast(p.0[0]), Packed::broadcast(p.0[1])]);
             self.next_power = p * self.alpha;
         }
-        let [re, im] = self.powers[self.count];
+        self.count += 1;
+        self.powers[self.count - 1]
+    }
+
+    #[inline(always)]
+    fn add(&mut self, kind: usize, c: Packed) {
+        let [re, im] = self.power();
         let s = &mut self.sums[kind];
         s[0] = s[0] + re * c;
         s[1] = s[1] + im * c;
-        self.count += 1;
+    }
+
+    /// An extension-valued constraint, as coordinates.
+    #[inline(always)]
+    fn add_ext(&mut self, kind: usize, c: [Packed; 2]) {
+        let t = super::lookup::mul_pair(self.power(), c);
+        let s = &mut self.sums[kind];
+        s[0] = s[0] + t[0];
+        s[1] = s[1] + t[1];
+    }
+
+    /// An extension-valued `c = 0` on the first row.
+    #[inline(always)]
+    pub(super) fn first_row_ext(&mut self, c: [Packed; 2]) {
+        self.add_ext(0, c);
+    }
+
+    /// … on the last row.
+    #[inline(always)]
+    pub(super) fn last_row_ext(&mut self, c: [Packed; 2]) {
+        self.add_ext(1, c);
+    }
+
+    /// … on every row but the last.
+    #[inline(always)]
+    pub(super) fn transition_ext(&mut self, c: [Packed; 2]) {
+        self.add_ext(2, c);
+    }
+
+    /// … on every row.
+    #[inline(always)]
+    pub(super) fn every_row_ext(&mut self, c: [Packed; 2]) {
+        self.add_ext(3, c);
     }
 }
 

@@ -4,10 +4,13 @@
 //! S' = S + Σ h' between rows; S = the claimed sum on the last row. The claims of all tables
 //! add to zero exactly when (with high probability over z, β) every bus balances.
 
-use carbide_field::{Field, Goldilocks};
+use carbide_field::{Field, Goldilocks, PackedField};
+use rayon::prelude::*;
 
 use super::ProveError;
-use super::air::{Constraints, Ext, Frame, Lookup};
+use super::air::{
+    Column, Constraints, Ext, Frame, Linear, Lookup, Packed, PackedConstraints, Value,
+};
 
 /// The logUp challenges.
 #[derive(Clone, Copy, Debug)]
@@ -57,6 +60,111 @@ pub(super) fn eval(
     out.last_row(s - claimed);
 }
 
+/// X² = W in the extension (the field crate's non-residue; `pair_arithmetic_is_the_extension`
+/// checks the two agree).
+const W: Goldilocks = Goldilocks::new(7);
+
+/// The product of two extension elements given as coordinate pairs of any [`Value`] (in SIMD
+/// lanes: eight products at once).
+#[inline(always)]
+pub(super) fn mul_pair<V: Value>(a: [V; 2], b: [V; 2]) -> [V; 2] {
+    [
+        a[0] * b[0] + a[1] * b[1] * V::from(W),
+        a[0] * b[1] + a[1] * b[0],
+    ]
+}
+
+/// A lookup with the challenges folded in, for the prover: z − fp as two coordinates, each a
+/// constant plus Σ coefficient·column over the distinct columns the tuple reads, so a row's
+/// denominator costs two base products per column instead of extension arithmetic per term.
+pub(super) struct Flat {
+    constant: [Goldilocks; 2],
+    terms: Vec<(Column, [Goldilocks; 2])>,
+    multiplicity: Linear,
+}
+
+impl Flat {
+    pub(super) fn new(l: &Lookup, ch: &Challenges) -> Self {
+        let mut constant = ch.z - Ext::from(Goldilocks::new(u64::from(l.bus)));
+        let mut terms: Vec<(Column, Ext)> = Vec::new();
+        let mut power = ch.beta;
+        for v in &l.values {
+            constant -= power * v.constant;
+            for &(c, k) in &v.terms {
+                let t = -(power * k);
+                match terms.iter_mut().find(|(d, _)| *d == c) {
+                    Some(e) => e.1 += t,
+                    None => terms.push((c, t)),
+                }
+            }
+            power *= ch.beta;
+        }
+        Self {
+            constant: constant.0,
+            terms: terms.into_iter().map(|(c, t)| (c, t.0)).collect(),
+            multiplicity: l.multiplicity.clone(),
+        }
+    }
+
+    /// z − fp on a row, as coordinates.
+    #[inline(always)]
+    pub(super) fn denominator<V: Value>(&self, main: &[V], fixed: &[V]) -> [V; 2] {
+        let mut d = [V::from(self.constant[0]), V::from(self.constant[1])];
+        for &(c, [a, b]) in &self.terms {
+            let x = match c {
+                Column::Main(i) => main[i],
+                Column::Preprocessed(i) => fixed[i],
+            };
+            d[0] = d[0] + x * V::from(a);
+            d[1] = d[1] + x * V::from(b);
+        }
+        d
+    }
+
+    /// The multiplicity on a row.
+    #[inline(always)]
+    pub(super) fn multiplicity<V: Value>(&self, main: &[V], fixed: &[V]) -> V {
+        self.multiplicity.eval(main, fixed)
+    }
+}
+
+/// [`eval`] in SIMD lanes, for the prover: the same constraints in the same order, on eight
+/// points, the auxiliary rows as coordinate pairs of base columns.
+#[inline(always)]
+pub(super) fn eval_packed(
+    flat: &[Flat],
+    frame: &Frame<'_, Packed>,
+    aux: &[Packed],
+    aux_next: &[Packed],
+    claimed: Ext,
+    out: &mut PackedConstraints,
+) {
+    if flat.is_empty() {
+        return;
+    }
+    let k = flat.len();
+    let pair = |row: &[Packed], j: usize| [row[2 * j], row[2 * j + 1]];
+    let zero = [Packed::default(); 2];
+    let add = |a: [Packed; 2], b: [Packed; 2]| [a[0] + b[0], a[1] + b[1]];
+    let sub = |a: [Packed; 2], b: [Packed; 2]| [a[0] - b[0], a[1] - b[1]];
+    for (j, f) in flat.iter().enumerate() {
+        let d = f.denominator(frame.local, frame.preprocessed);
+        let m = f.multiplicity(frame.local, frame.preprocessed);
+        let hd = mul_pair(pair(aux, j), d);
+        out.every_row_ext([hd[0] - m, hd[1]]);
+    }
+    let (s, s_next) = (pair(aux, k), pair(aux_next, k));
+    let h = (0..k).fold(zero, |acc, j| add(acc, pair(aux, j)));
+    let h_next = (0..k).fold(zero, |acc, j| add(acc, pair(aux_next, j)));
+    out.first_row_ext(sub(s, h));
+    out.transition_ext(sub(sub(s_next, s), h_next));
+    let c = [
+        Packed::broadcast(claimed.0[0]),
+        Packed::broadcast(claimed.0[1]),
+    ];
+    out.last_row_ext(sub(s, c));
+}
+
 /// The auxiliary trace (row-major, two base columns per extension column) and the claimed
 /// sum. `Err(Lookups)` in the negligible event that some z − fp vanishes.
 pub(super) fn aux_trace(
@@ -67,45 +175,244 @@ pub(super) fn aux_trace(
     fixed_width: usize,
     ch: &Challenges,
 ) -> Result<(Vec<Goldilocks>, Ext), ProveError> {
+    // Rows in chunks across threads: each chunk inverts its denominators in one batch and
+    // keeps its own running sum; the chunks' offsets are added in a second pass.
+    const CHUNK: usize = 1 << 12;
     let k = lookups.len();
     let n = main.len() / width.max(1);
-    let fill = |out: &mut Vec<Ext>, m: &[Goldilocks], w: usize, r: usize| {
-        out.clear();
-        out.extend(m[r * w..(r + 1) * w].iter().map(|&v| Ext::from(v)));
-    };
-    let mut dens = Vec::with_capacity(n * k);
-    let mut mults = Vec::with_capacity(n * k);
-    let (mut row, mut frow) = (Vec::with_capacity(width), Vec::with_capacity(fixed_width));
-    for r in 0..n {
-        fill(&mut row, main, width, r);
-        fill(&mut frow, fixed, fixed_width, r);
-        for l in lookups {
-            dens.push(denominator(l, ch, &row, &frow));
-            mults.push(l.multiplicity.eval(&row, &frow));
-        }
-    }
-    if dens.iter().any(|d| d.is_zero()) {
-        return Err(ProveError::Lookups);
-    }
-    let inv = Ext::batch_inverse(&dens);
+    let flat: Vec<Flat> = lookups.iter().map(|l| Flat::new(l, ch)).collect();
     let aw = 2 * aux_width(k);
     let mut out = vec![Goldilocks::ZERO; n * aw];
-    let mut sum = Ext::ZERO;
-    for r in 0..n {
-        let row = &mut out[r * aw..(r + 1) * aw];
-        for j in 0..k {
-            let h = mults[r * k + j] * inv[r * k + j];
-            sum += h;
-            row[2 * j..2 * j + 2].copy_from_slice(&h.0);
-        }
-        row[2 * k..2 * k + 2].copy_from_slice(&sum.0);
-    }
-    Ok((out, sum))
+    let sums = out
+        .par_chunks_mut(CHUNK * aw)
+        .enumerate()
+        .map(|(c, rows)| {
+            let (r0, m) = (c * CHUNK, rows.len() / aw);
+            let row = |r: usize| {
+                (
+                    &main[(r0 + r) * width..(r0 + r + 1) * width],
+                    &fixed[(r0 + r) * fixed_width..(r0 + r + 1) * fixed_width],
+                )
+            };
+            let mut dens = Vec::with_capacity(m * k);
+            for r in 0..m {
+                let (main, fixed) = row(r);
+                dens.extend(flat.iter().map(|f| {
+                    let [d0, d1] = f.denominator(main, fixed);
+                    Ext::new(d0, d1)
+                }));
+            }
+            if dens.iter().any(|d| d.is_zero()) {
+                return Err(ProveError::Lookups);
+            }
+            Ext::batch_inverse_in_place(&mut dens);
+            let mut sum = Ext::ZERO;
+            for (r, out) in rows.chunks_exact_mut(aw).enumerate() {
+                let (main, fixed) = row(r);
+                for (j, f) in flat.iter().enumerate() {
+                    let h = dens[r * k + j] * f.multiplicity(main, fixed);
+                    sum += h;
+                    out[2 * j..2 * j + 2].copy_from_slice(&h.0);
+                }
+                out[2 * k..2 * k + 2].copy_from_slice(&sum.0);
+            }
+            Ok(sum)
+        })
+        .collect::<Result<Vec<Ext>, _>>()?;
+    let offsets: Vec<Ext> = sums
+        .iter()
+        .scan(Ext::ZERO, |acc, &s| {
+            let before = *acc;
+            *acc += s;
+            Some(before)
+        })
+        .collect();
+    out.par_chunks_mut(CHUNK * aw)
+        .zip(&offsets)
+        .for_each(|(rows, &offset)| {
+            for row in rows.chunks_exact_mut(aw) {
+                let s = Ext::new(row[2 * k], row[2 * k + 1]) + offset;
+                row[2 * k..2 * k + 2].copy_from_slice(&s.0);
+            }
+        });
+    Ok((out, sums.iter().copied().sum()))
 }
 
 /// Extension values from pairs of base columns.
 pub(super) fn ext_pairs(row: &[Goldilocks], out: &mut [Ext]) {
     for (o, p) in out.iter_mut().zip(row.chunks_exact(2)) {
         *o = Ext::new(p[0], p[1]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+
+    fn random(rng: &mut ChaCha8Rng) -> Goldilocks {
+        Goldilocks::new(rng.r#gen::<u64>())
+    }
+
+    fn random_ext(rng: &mut ChaCha8Rng) -> Ext {
+        Ext::new(random(rng), random(rng))
+    }
+
+    /// Lookups reading random main and preprocessed columns, some twice in one tuple, with
+    /// constants and multiplicities of both signs.
+    fn lookups(rng: &mut ChaCha8Rng, width: usize, fixed: usize) -> Vec<Lookup> {
+        let lc = |rng: &mut ChaCha8Rng, terms: usize| Linear {
+            terms: (0..terms)
+                .map(|_| {
+                    let c = if fixed > 0 && rng.gen_bool(0.3) {
+                        Column::Preprocessed(rng.gen_range(0..fixed))
+                    } else {
+                        Column::Main(rng.gen_range(0..width))
+                    };
+                    (c, random(rng))
+                })
+                .collect(),
+            constant: random(rng),
+        };
+        (0..5)
+            .map(|i| {
+                let values = (0..1 + i).map(|j| lc(rng, j % 3 + 1)).collect();
+                let m = lc(rng, 1);
+                if i % 2 == 0 {
+                    Lookup::send(i as u32, values, m)
+                } else {
+                    Lookup::receive(i as u32, values, m)
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pair_arithmetic_is_the_extension() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let edge = [
+            Ext::ZERO,
+            Ext::ONE,
+            Ext::new(-Goldilocks::ONE, -Goldilocks::ONE),
+        ];
+        for _ in 0..200 {
+            let (a, b) = (random_ext(&mut rng), random_ext(&mut rng));
+            for (x, y) in [(a, b), (a, edge[0]), (edge[2], b), (edge[2], edge[2])] {
+                assert_eq!(mul_pair(x.0, y.0), (x * y).0);
+            }
+        }
+    }
+
+    /// The prover's flattened denominators and its SIMD constraints against the verifier's
+    /// extension-field ones, on random rows.
+    #[test]
+    fn flat_lookups_match_the_reference() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let (w, pw) = (7, 3);
+        for _ in 0..20 {
+            let ls = lookups(&mut rng, w, pw);
+            let ch = Challenges {
+                z: random_ext(&mut rng),
+                beta: random_ext(&mut rng),
+            };
+            let flat: Vec<Flat> = ls.iter().map(|l| Flat::new(l, &ch)).collect();
+            let rows: Vec<[Vec<Goldilocks>; 4]> = (0..8)
+                .map(|_| {
+                    core::array::from_fn(|i| {
+                        let n = if i < 2 { w } else { pw };
+                        (0..n).map(|_| random(&mut rng)).collect()
+                    })
+                })
+                .collect();
+            let aux: Vec<[Vec<Ext>; 2]> = (0..8)
+                .map(|_| {
+                    core::array::from_fn(|_| (0..=ls.len()).map(|_| random_ext(&mut rng)).collect())
+                })
+                .collect();
+            let claimed = random_ext(&mut rng);
+            let ext = |v: &[Goldilocks]| -> Vec<Ext> { v.iter().map(|&x| Ext::from(x)).collect() };
+            let mut want = Vec::new();
+            for (r, a) in rows.iter().zip(&aux) {
+                let [local, next, fixed, fixed_next] = r.each_ref().map(|v| ext(v));
+                for (l, f) in ls.iter().zip(&flat) {
+                    let d = f.denominator(&r[0], &r[2]);
+                    assert_eq!(Ext::new(d[0], d[1]), denominator(l, &ch, &local, &fixed));
+                }
+                let frame = Frame {
+                    local: &local,
+                    next: &next,
+                    preprocessed: &fixed,
+                    preprocessed_next: &fixed_next,
+                };
+                let mut c = Constraints::new(ch.beta);
+                eval(&ls, &frame, &a[0], &a[1], &ch, claimed, &mut c);
+                want.push([c.first, c.last, c.transition, c.every]);
+            }
+            let pack = |i: usize| -> Vec<Packed> {
+                (0..rows[0][i].len())
+                    .map(|k| Packed::from_fn(|l| rows[l][i][k]))
+                    .collect()
+            };
+            let pack_aux = |i: usize| -> Vec<Packed> {
+                (0..2 * (ls.len() + 1))
+                    .map(|k| Packed::from_fn(|l| aux[l][i][k / 2].0[k % 2]))
+                    .collect()
+            };
+            let [local, next, fixed, fixed_next] = [0, 1, 2, 3].map(pack);
+            let frame = Frame {
+                local: &local,
+                next: &next,
+                preprocessed: &fixed,
+                preprocessed_next: &fixed_next,
+            };
+            let mut c = PackedConstraints::new(ch.beta);
+            eval_packed(&flat, &frame, &pack_aux(0), &pack_aux(1), claimed, &mut c);
+            for (l, w) in want.iter().enumerate() {
+                let got: [Ext; 4] =
+                    core::array::from_fn(|k| Ext::new(c.sums[k][0].0[l], c.sums[k][1].0[l]));
+                assert_eq!(&got, w, "lane {l}");
+            }
+        }
+    }
+
+    /// The auxiliary trace against its definition, computed row by row in the extension:
+    /// h = m/(z − fp) per lookup, then the running sum; over more rows than one chunk.
+    #[test]
+    fn the_aux_trace_is_its_definition() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let (w, pw, n) = (5, 2, 3 << 12);
+        let ls = lookups(&mut rng, w, pw);
+        let ch = Challenges {
+            z: random_ext(&mut rng),
+            beta: random_ext(&mut rng),
+        };
+        let main: Vec<Goldilocks> = (0..n * w).map(|_| random(&mut rng)).collect();
+        let fixed: Vec<Goldilocks> = (0..n * pw).map(|_| random(&mut rng)).collect();
+        let (aux, sum) = aux_trace(&ls, &main, w, &fixed, pw, &ch).unwrap();
+        let k = ls.len();
+        let aw = 2 * aux_width(k);
+        for r in (0..n).step_by(97).chain([n - 1]) {
+            let ext = |v: &[Goldilocks]| -> Vec<Ext> { v.iter().map(|&x| Ext::from(x)).collect() };
+            let local = ext(&main[r * w..(r + 1) * w]);
+            let fx = ext(&fixed[r * pw..(r + 1) * pw]);
+            let row = &aux[r * aw..(r + 1) * aw];
+            for (j, l) in ls.iter().enumerate() {
+                let d = denominator(l, &ch, &local, &fx);
+                let m = l.multiplicity.eval(&local, &fx);
+                assert_eq!(Ext::new(row[2 * j], row[2 * j + 1]) * d, m, "row {r}");
+            }
+        }
+        // The running sum column against the sum of every h up to each row.
+        let mut s = Ext::ZERO;
+        for r in 0..n {
+            let row = &aux[r * aw..(r + 1) * aw];
+            for j in 0..k {
+                s += Ext::new(row[2 * j], row[2 * j + 1]);
+            }
+            assert_eq!(Ext::new(row[2 * k], row[2 * k + 1]), s, "row {r}");
+        }
+        assert_eq!(sum, s);
     }
 }

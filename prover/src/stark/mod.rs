@@ -308,6 +308,7 @@ fn domain(shift: Goldilocks, w_big: Goldilocks, big: usize) -> Vec<Goldilocks> {
 /// for the matrices opened at ζω, one per column there.
 struct DeepWeights {
     at_zeta: Vec<Vec<Ext>>,
+    /// Empty for a matrix not opened at ζω.
     at_next: Vec<Vec<Ext>>,
 }
 

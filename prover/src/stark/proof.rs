@@ -7,7 +7,7 @@ use carbide_field::poseidon::Digest;
 use serde::{Deserialize, Serialize};
 
 use super::air::Ext;
-use crate::fri::FriProof;
+use crate::fri::FriRounds;
 
 /// A row opened at a query position, with its Merkle path.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,21 +44,24 @@ pub struct TableProof {
     pub quotient_cap: Vec<Digest>,
     /// Every matrix's columns at the out-of-domain points.
     pub evals: Vec<Evals>,
-    /// FRI on the table's DEEP combination.
-    pub fri: FriProof,
+    /// FRI on the table's DEEP combination (its proof of work is the proof's).
+    pub fri: FriRounds,
     /// For each FRI query, the row of every matrix at its position.
     pub queries: Vec<Vec<Opening>>,
 }
 
-/// A STARK proof: one part per table, in the order the tables were given.
+/// A STARK proof: one part per table, in the order the tables were given, and the proof of
+/// work every table's FRI queries are drawn after.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StarkProof {
     /// The tables' parts.
     pub tables: Vec<TableProof>,
+    /// The proof-of-work nonce.
+    pub pow_nonce: u64,
 }
 
 const MAGIC: &[u8; 7] = b"CBSTARK";
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
 /// No proof this format describes is larger.
 const MAX_BYTES: u64 = 64 << 20;
 

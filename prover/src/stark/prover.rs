@@ -1,7 +1,7 @@
 //! The prover: generic over the NTT and Merkle backends.
 
 use carbide_field::merkle::{MerkleHasher, MerkleTree};
-use carbide_field::{Field, Goldilocks, PackedField, TwoAdicField};
+use carbide_field::{Field, Goldilocks, Kernel, PackedField, TwoAdicField};
 use carbide_ntt::Ntt;
 use rayon::prelude::*;
 
@@ -358,13 +358,17 @@ pub(super) fn prove_inner(
         let evals: Vec<Evals> = com
             .matrices()
             .iter()
-            .map(|m| Evals {
-                local: evaluate(&m.coeffs, m.width, zeta),
-                next: if m.next {
-                    evaluate(&m.coeffs, m.width, zeta_next)
+            .map(|m| {
+                let points = if m.next {
+                    &[zeta, zeta_next][..]
                 } else {
-                    Vec::new()
-                },
+                    &[zeta]
+                };
+                let mut at = evaluate(&m.coeffs, m.width, points).into_iter();
+                Evals {
+                    local: at.next().unwrap_or_default(),
+                    next: at.next().unwrap_or_default(),
+                }
             })
             .collect();
         for e in &evals {
@@ -374,14 +378,34 @@ pub(super) fn prove_inner(
         all_evals.push(evals);
     }
 
+    // Every table's FRI commit phase, one proof of work for all their queries (a cheater
+    // redrawing any table's positions pays for a new nonce), then the query phases.
     progress(Stage::Fri);
-    let mut parts = Vec::with_capacity(checked.len());
-    for ((c, com), evals) in checked.iter().zip(&committed).zip(all_evals) {
-        parts.push(open_table(
-            config, c.log_n, com, evals, zeta, &mut t, merkle, honest,
+    let mut fris = Vec::with_capacity(checked.len());
+    let mut inverses = Inverses::new();
+    for ((c, com), evals) in checked.iter().zip(&committed).zip(&all_evals) {
+        fris.push(deep_fri(
+            config,
+            c.log_n,
+            com,
+            evals,
+            zeta,
+            &mut inverses,
+            &mut t,
+            merkle,
+            honest,
         )?);
     }
-    Ok(StarkProof { tables: parts })
+    drop(inverses);
+    let pow_nonce = fri::grind(&config.fri, &mut t, merkle)?;
+    let mut parts = Vec::with_capacity(checked.len());
+    for (((c, com), evals), f) in checked.iter().zip(&committed).zip(all_evals).zip(fris) {
+        parts.push(open_table(config, c.log_n, com, evals, f, &mut t)?);
+    }
+    Ok(StarkProof {
+        tables: parts,
+        pow_nonce,
+    })
 }
 
 /// The table's quotient: the folded constraints over the vanishing polynomial on the
@@ -405,9 +429,16 @@ fn quotient(
     let w_last = w_big
         .exp_power_of_2(log_blowup as usize)
         .exp_u64(n as u64 - 1);
+    // Points are visited in the rows' (bit-reversed) order, so the eight rows of a SIMD pass
+    // sit together in memory; the values are put back in natural order before interpolating.
     let xs = domain(shift, w_big, big);
-    let selectors = domain_selectors(&xs, n, blowup, w_last);
+    let natural = domain_selectors(&xs, n, blowup, w_last);
     drop(xs);
+    let selectors: Vec<Selectors<Goldilocks>> = (0..big)
+        .into_par_iter()
+        .map(|p| natural[reverse_bits(p, log_big)])
+        .collect();
+    drop(natural);
     let (w, pw) = (air.width(), air.preprocessed_width());
     let k = c.lookups.len();
     let aw = lookup::aux_width(k);
@@ -421,11 +452,10 @@ fn quotient(
     };
     let ch = challenges.unwrap_or(&no_challenges);
     let public = c.table.public;
-    // One point in the extension field: the AIR's constraints unless `skip` of them were
-    // folded in SIMD lanes already, then the lookups'.
-    let ext_point = |scratch: &mut ExtScratch, i: usize, skip: Option<usize>| -> Ext {
-        let p = reverse_bits(i, log_big);
-        let q = reverse_bits((i + blowup) % big, log_big);
+    // One point in the extension field (an AIR without the SIMD path): the AIR's
+    // constraints, then the lookups'.
+    let ext_point = |scratch: &mut ExtScratch, p: usize| -> Ext {
+        let q = reverse_bits((reverse_bits(p, log_big) + blowup) % big, log_big);
         let ExtScratch {
             main,
             fixed,
@@ -449,12 +479,9 @@ fn quotient(
             preprocessed_next: &fixed[1],
         };
         cons.reset();
-        match skip {
-            Some(count) => cons.skip(count),
-            None => air.eval(&frame, public, cons),
-        }
+        air.eval(&frame, public, cons);
         lookup::eval(&c.lookups, &frame, &aux[0], &aux[1], ch, claimed, cons);
-        selectors[i].combine(cons)
+        selectors[p].combine(cons)
     };
     let scratch = || ExtScratch {
         main: [vec![Ext::ZERO; w], vec![Ext::ZERO; w]],
@@ -477,54 +504,60 @@ fn quotient(
             &mut probe,
         );
     let values: Vec<Ext> = if packed {
-        // Eight points at a time in SIMD lanes for the AIR's constraints (base field); the
-        // lookups' constraints, in the extension, point by point.
-        let count = probe.count();
+        // Eight points at a time in SIMD lanes, the lookups' extension-valued constraints as
+        // coordinate pairs of base values.
+        let flat: Vec<lookup::Flat> = c.lookups.iter().map(|l| lookup::Flat::new(l, ch)).collect();
+        let packs = |width: usize| {
+            [
+                vec![Packed::default(); width],
+                vec![Packed::default(); width],
+            ]
+        };
         (0..big / L)
             .into_par_iter()
             .map_init(
                 || {
                     (
-                        [vec![Packed::default(); w], vec![Packed::default(); w]],
-                        [vec![Packed::default(); pw], vec![Packed::default(); pw]],
+                        packs(w),
+                        packs(pw),
+                        packs(2 * aw),
                         PackedConstraints::new(alpha),
-                        scratch(),
                     )
                 },
-                |([local, next], [pl, pn], cons, ext), chunk| {
+                |([local, next], [pl, pn], [al, an], cons), chunk| {
                     let i0 = chunk * L;
-                    let ps: [usize; L] = core::array::from_fn(|l| reverse_bits(i0 + l, log_big));
-                    let qs: [usize; L] =
-                        core::array::from_fn(|l| reverse_bits((i0 + l + blowup) % big, log_big));
-                    vectorized(|| {
-                        gather(&com.main, &ps, local);
-                        gather(&com.main, &qs, next);
-                        if let Some(f) = &com.fixed {
-                            gather(f, &ps, pl);
-                            gather(f, &qs, pn);
-                        }
+                    let ps: [usize; L] = core::array::from_fn(|l| i0 + l);
+                    let qs: [usize; L] = core::array::from_fn(|l| {
+                        reverse_bits((reverse_bits(i0 + l, log_big) + blowup) % big, log_big)
                     });
+                    let rows = [
+                        (Some(&com.main), &ps, &mut local[..]),
+                        (Some(&com.main), &qs, &mut next[..]),
+                        (com.fixed.as_ref(), &ps, &mut pl[..]),
+                        (com.fixed.as_ref(), &qs, &mut pn[..]),
+                        (aux_matrix, &ps, &mut al[..]),
+                        (aux_matrix, &qs, &mut an[..]),
+                    ];
+                    Packed::vectorized(Gather(rows));
                     cons.reset();
-                    air.eval_packed(
-                        &Frame {
-                            local,
-                            next,
-                            preprocessed: pl,
-                            preprocessed_next: pn,
-                        },
-                        public,
-                        cons,
-                    );
+                    let frame = Frame {
+                        local,
+                        next,
+                        preprocessed: pl,
+                        preprocessed_next: pn,
+                    };
+                    air.eval_packed(&frame, public, cons);
+                    Packed::vectorized(LookupKernel {
+                        flat: &flat,
+                        frame: &frame,
+                        aux: al,
+                        aux_next: an,
+                        claimed,
+                        out: cons,
+                    });
                     let (re, im) =
                         vectorized(|| combine_packed(&cons.sums, &selectors[i0..i0 + L]));
-                    let mut out = [Ext::ZERO; L];
-                    for (l, o) in out.iter_mut().enumerate() {
-                        *o = Ext::new(re[l], im[l]);
-                        if !c.lookups.is_empty() {
-                            *o += ext_point(ext, i0 + l, Some(count));
-                        }
-                    }
-                    out
+                    core::array::from_fn(|l| Ext::new(re[l], im[l]))
                 },
             )
             .collect::<Vec<[Ext; L]>>()
@@ -534,11 +567,14 @@ fn quotient(
     } else {
         (0..big)
             .into_par_iter()
-            .map_init(scratch, |s, i| ext_point(s, i, None))
+            .map_init(scratch, ext_point)
             .collect()
     };
     let d = table_degree(air, k);
-    let mut q: Vec<Goldilocks> = values.iter().flat_map(|v| v.0).collect();
+    let mut q: Vec<Goldilocks> = (0..big)
+        .into_par_iter()
+        .flat_map_iter(|i| values[reverse_bits(i, log_big)].0)
+        .collect();
     drop(values);
     ctx.ntt.coset_intt_batch(&mut q, 2, shift)?;
     if honest && q[2 * d * n..].iter().any(|c| !c.is_zero()) {
@@ -555,11 +591,82 @@ fn quotient(
     ctx.commit_coeffs(chunks, qw, false)
 }
 
-/// Rows `ps` of a matrix, column by column in SIMD lanes.
-#[inline(always)]
-fn gather(m: &Matrix, ps: &[usize; 8], out: &mut [Packed]) {
-    for (k, o) in out.iter_mut().enumerate() {
-        *o = Packed::from_fn(|l| m.rows[ps[l] * m.width + k]);
+/// Rows `ps` of matrices, column by column in SIMD lanes (a kernel: a closure this size is
+/// compiled on its own, without the vector instructions).
+struct Gather<'a, const K: usize>([(Option<&'a Matrix>, &'a [usize; 8], &'a mut [Packed]); K]);
+
+impl<const K: usize> Kernel for Gather<'_, K> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        for (m, ps, out) in self.0 {
+            let Some(m) = m else { continue };
+            for (k, o) in out.iter_mut().enumerate() {
+                *o = Packed::from_fn(|l| m.rows[ps[l] * m.width + k]);
+            }
+        }
+    }
+}
+
+/// Extension elements as their coordinates.
+type Coords = Vec<[Goldilocks; 2]>;
+
+/// Σ γ^e·v at eight consecutive positions, over every column at ζ and at ζω, as
+/// coordinate pairs in SIMD lanes (a kernel, see [`Gather`]).
+struct DeepSums<'a> {
+    mats: &'a [&'a Matrix],
+    /// Per matrix, the weights at ζ and at ζω (empty where it is not opened there).
+    weights: &'a [(Coords, Coords)],
+    p0: usize,
+}
+
+impl Kernel for DeepSums<'_> {
+    type Output = ([Packed; 2], [Packed; 2]);
+
+    #[inline(always)]
+    fn run(self) -> Self::Output {
+        const L: usize = <Packed as PackedField>::WIDTH;
+        let (mut a, mut b) = ([Packed::default(); 2], [Packed::default(); 2]);
+        for (m, (at_zeta, at_next)) in self.mats.iter().zip(self.weights) {
+            let rows = &m.rows[self.p0 * m.width..(self.p0 + L) * m.width];
+            for (e, w) in at_zeta.iter().enumerate() {
+                let v = Packed::from_fn(|l| rows[l * m.width + e]);
+                a[0] = a[0] + v * Packed::broadcast(w[0]);
+                a[1] = a[1] + v * Packed::broadcast(w[1]);
+                if let Some(w) = at_next.get(e) {
+                    b[0] = b[0] + v * Packed::broadcast(w[0]);
+                    b[1] = b[1] + v * Packed::broadcast(w[1]);
+                }
+            }
+        }
+        (a, b)
+    }
+}
+
+/// The lookups' constraints on eight points, as a kernel (see [`Gather`]).
+struct LookupKernel<'a, 'b> {
+    flat: &'a [lookup::Flat],
+    frame: &'a Frame<'b, Packed>,
+    aux: &'a [Packed],
+    aux_next: &'a [Packed],
+    claimed: Ext,
+    out: &'a mut PackedConstraints,
+}
+
+impl Kernel for LookupKernel<'_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        lookup::eval_packed(
+            self.flat,
+            self.frame,
+            self.aux,
+            self.aux_next,
+            self.claimed,
+            self.out,
+        );
     }
 }
 
@@ -592,47 +699,100 @@ fn ext_row(m: &Matrix, p: usize, out: &mut [Ext]) {
     }
 }
 
-/// Σ_r c_r·x^r for every column of a row-major coefficient matrix (rows split across threads,
-/// each starting from its own power of x).
-fn evaluate(coeffs: &[Goldilocks], width: usize, x: Ext) -> Vec<Ext> {
+/// Σ_r c_r·x^r for every column of a row-major coefficient matrix, at one or more points x
+/// in one pass (rows split across threads, each starting from its own powers of x; the
+/// columns in SIMD lanes, eight at a time).
+fn evaluate(coeffs: &[Goldilocks], width: usize, points: &[Ext]) -> Vec<Vec<Ext>> {
     const ROWS: usize = 1 << 11;
-    coeffs
+    const L: usize = <Packed as PackedField>::WIDTH;
+    let groups = width.div_ceil(L);
+    let sums = coeffs
         .par_chunks(ROWS * width)
         .enumerate()
         .map(|(c, rows)| {
-            let mut p = x.exp_u64((c * ROWS) as u64);
-            let mut acc = vec![Ext::ZERO; width];
-            for row in rows.chunks_exact(width) {
-                for (a, &v) in acc.iter_mut().zip(row) {
-                    *a += p * v;
-                }
-                p *= x;
-            }
-            acc
+            let start: Vec<Ext> = points
+                .iter()
+                .map(|x| x.exp_u64((c * ROWS) as u64))
+                .collect();
+            Packed::vectorized(Horner {
+                rows,
+                width,
+                groups,
+                start,
+                points,
+            })
         })
         .reduce(
-            || vec![Ext::ZERO; width],
+            || vec![[Packed::default(); 2]; groups * points.len()],
             |mut a, b| {
                 for (x, y) in a.iter_mut().zip(b) {
-                    *x += y;
+                    *x = [x[0] + y[0], x[1] + y[1]];
                 }
                 a
             },
-        )
+        );
+    sums.chunks_exact(groups)
+        .map(|acc| {
+            (0..width)
+                .map(|k| Ext::new(acc[k / L][0].0[k % L], acc[k / L][1].0[k % L]))
+                .collect()
+        })
+        .collect()
 }
 
-/// The table's DEEP codeword through FRI, and the openings at FRI's query positions.
+/// Σ_r x^r·row_r over some rows, for every point, the columns in lanes (a kernel, see
+/// [`Gather`]).
+struct Horner<'a> {
+    rows: &'a [Goldilocks],
+    width: usize,
+    groups: usize,
+    /// Each point's power at the first row.
+    start: Vec<Ext>,
+    points: &'a [Ext],
+}
+
+impl Kernel for Horner<'_> {
+    type Output = Vec<[Packed; 2]>;
+
+    #[inline(always)]
+    fn run(self) -> Self::Output {
+        const L: usize = <Packed as PackedField>::WIDTH;
+        let Self {
+            rows,
+            width,
+            groups,
+            mut start,
+            points,
+        } = self;
+        let mut acc = vec![[Packed::default(); 2]; groups * points.len()];
+        for row in rows.chunks_exact(width) {
+            for (j, p) in start.iter_mut().enumerate() {
+                let (re, im) = (Packed::broadcast(p.0[0]), Packed::broadcast(p.0[1]));
+                for (g, a) in acc[j * groups..(j + 1) * groups].iter_mut().enumerate() {
+                    let v = Packed::from_fn(|l| row.get(g * L + l).copied().unwrap_or_default());
+                    a[0] = a[0] + v * re;
+                    a[1] = a[1] + v * im;
+                }
+                *p *= points[j];
+            }
+        }
+        acc
+    }
+}
+
+/// The table's DEEP codeword through FRI's commit phase.
 #[allow(clippy::too_many_arguments)]
-fn open_table(
+fn deep_fri(
     config: &StarkConfig,
     log_n: u32,
     com: &Committed,
-    evals: Vec<Evals>,
+    evals: &[Evals],
     zeta: Ext,
+    inverses: &mut Inverses,
     t: &mut Transcript,
     merkle: &dyn MerkleHasher,
     honest: bool,
-) -> Result<TableProof, ProveError> {
+) -> Result<fri::Committed, ProveError> {
     let log_big = log_n + config.fri.log_blowup;
     let big = 1usize << log_big;
     let shift = Goldilocks::coset_shift();
@@ -645,33 +805,105 @@ fn open_table(
     let widths: Vec<usize> = mats.iter().map(|m| m.width).collect();
     let next: Vec<bool> = mats.iter().map(|m| m.next).collect();
     let weights = DeepWeights::new(gamma, &widths, &next);
-    let claims = weights.claims(&evals);
-    // The codeword in FRI's (bit-reversed) order, which is the rows' order.
-    let xs = domain(shift, w_big, big);
-    let at: Vec<Goldilocks> = (0..big).map(|p| xs[reverse_bits(p, log_big)]).collect();
-    drop(xs);
-    let inv1 = Ext::batch_inverse(&at.iter().map(|&x| Ext::from(x) - zeta).collect::<Vec<_>>());
-    let inv2 = Ext::batch_inverse(
-        &at.iter()
-            .map(|&x| Ext::from(x) - zeta_next)
-            .collect::<Vec<_>>(),
-    );
-    let codeword: Vec<Ext> = (0..big)
-        .into_par_iter()
-        .map_init(
-            || Vec::with_capacity(mats.len()),
-            |rows, p| {
-                rows.clear();
-                rows.extend(mats.iter().map(|m| m.row(p)));
-                weights.value(rows, claims, inv1[p], inv2[p])
-            },
-        )
-        .collect();
-    let (fri_proof, positions) = if honest {
-        fri::prove(&config.fri, shift, log_n, codeword, t, merkle)?
-    } else {
-        fri::prove_unchecked(&config.fri, shift, log_n, codeword, t, merkle)?
+    let claims = weights.claims(evals);
+    let (inv1, inv2) = match inverses.get(&log_big) {
+        Some(inv) => (&inv.0, &inv.1),
+        None => {
+            let fresh = (
+                inverse_distances(shift, w_big, log_big, zeta),
+                inverse_distances(shift, w_big, log_big, zeta_next),
+            );
+            inverses.insert(log_big, fresh);
+            let inv = &inverses[&log_big];
+            (&inv.0, &inv.1)
+        }
     };
+    // Eight positions at a time: the weighted sums in SIMD lanes (the weights' coordinates
+    // times base values), then the two divisions per position.
+    let coords = |w: &[Ext]| -> Coords { w.iter().map(|e| e.0).collect() };
+    let packed_weights: Vec<_> = weights
+        .at_zeta
+        .iter()
+        .zip(&weights.at_next)
+        .map(|(z, n)| (coords(z), coords(n)))
+        .collect();
+    const L: usize = <Packed as PackedField>::WIDTH;
+    let codeword: Vec<Ext> = if big.is_multiple_of(L) {
+        (0..big / L)
+            .into_par_iter()
+            .flat_map_iter(|chunk| {
+                let p0 = chunk * L;
+                let (a, b) = Packed::vectorized(DeepSums {
+                    mats: &mats,
+                    weights: &packed_weights,
+                    p0,
+                });
+                (0..L).map(move |l| {
+                    let p = p0 + l;
+                    (Ext::new(a[0].0[l], a[1].0[l]) - claims.0) * inv1[p]
+                        + (Ext::new(b[0].0[l], b[1].0[l]) - claims.1) * inv2[p]
+                })
+            })
+            .collect()
+    } else {
+        (0..big)
+            .into_par_iter()
+            .map_init(
+                || Vec::with_capacity(mats.len()),
+                |rows, p| {
+                    rows.clear();
+                    rows.extend(mats.iter().map(|m| m.row(p)));
+                    weights.value(rows, claims, inv1[p], inv2[p])
+                },
+            )
+            .collect()
+    };
+    Ok(fri::commit(
+        &config.fri,
+        shift,
+        log_n,
+        codeword,
+        t,
+        merkle,
+        honest,
+    )?)
+}
+
+/// 1/(x − ζ) and 1/(x − ζω_n) over a coset domain (rows' order), by its size: tables of one
+/// size share them.
+type Inverses = std::collections::HashMap<u32, (Vec<Ext>, Vec<Ext>)>;
+
+/// 1/(x − z) for x = shift·w^reverse_bits(p) at every position p of a domain of 2^log_big
+/// points: through the norm, (a − bu)/(a² − W·b²) for x − z = a + bu, so the batch inversion
+/// runs in the base field.
+fn inverse_distances(shift: Goldilocks, w: Goldilocks, log_big: u32, z: Ext) -> Vec<Ext> {
+    let big = 1usize << log_big;
+    let xs = domain(shift, w, big);
+    let b = -z.0[1];
+    let wb2 = Ext::new(Goldilocks::ZERO, b).square().0[0];
+    let a = |p: usize| xs[reverse_bits(p, log_big)] - z.0[0];
+    let norms: Vec<Goldilocks> = (0..big)
+        .into_par_iter()
+        .map(|p| a(p).square() - wb2)
+        .collect();
+    let inv = carbide_field::par_batch_inverse(&norms);
+    (0..big)
+        .into_par_iter()
+        .map(|p| Ext::new(a(p) * inv[p], -b * inv[p]))
+        .collect()
+}
+
+/// FRI's query phase on the table's codeword, and the openings at its query positions.
+fn open_table(
+    config: &StarkConfig,
+    log_n: u32,
+    com: &Committed,
+    evals: Vec<Evals>,
+    committed: fri::Committed,
+    t: &mut Transcript,
+) -> Result<TableProof, ProveError> {
+    let mats = com.matrices();
+    let (fri_rounds, positions) = fri::open(&config.fri, committed, t)?;
     let queries = positions
         .iter()
         .map(|&p| {
@@ -698,7 +930,7 @@ fn open_table(
             .as_ref()
             .map_or_else(Vec::new, |m| m.tree.cap().to_vec()),
         evals,
-        fri: fri_proof,
+        fri: fri_rounds,
         queries,
     })
 }

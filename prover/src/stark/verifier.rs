@@ -246,10 +246,18 @@ pub fn verify_tables_with_key(
         }
     }
 
-    // Each table: the constraints at ζ against its quotient, then FRI and the openings.
+    // Each table: the constraints at ζ against its quotient and FRI's commit phase; the
+    // proof of work; each table's FRI queries and openings.
+    let mut fris = Vec::with_capacity(tables.len());
     for ((&(air, public), p), l) in tables.iter().zip(&proof.tables).zip(&layouts) {
         out_of_domain(air, public, p, l, alpha, zeta, &challenges)?;
-        queries(config, p, l, zeta, &mut t)?;
+        let gamma = t.challenge_ext();
+        let betas = fri::verify_commit(&config.fri, p.log_rows, (&p.fri).into(), &mut t)?;
+        fris.push((gamma, betas));
+    }
+    fri::check_grind(&config.fri, proof.pow_nonce, &mut t)?;
+    for ((p, l), (gamma, betas)) in proof.tables.iter().zip(&layouts).zip(fris) {
+        queries(config, p, l, zeta, gamma, &betas, &mut t)?;
     }
     Ok(())
 }
@@ -309,6 +317,8 @@ fn queries(
     p: &TableProof,
     l: &Layout,
     zeta: Ext,
+    gamma: Ext,
+    betas: &[Ext],
     t: &mut crate::transcript::Transcript,
 ) -> Result<(), VerifyError> {
     let log_big = p.log_rows + config.fri.log_blowup;
@@ -317,8 +327,7 @@ fn queries(
         .map_err(|e| VerifyError::Shape(e.to_string()))?;
     let w_n = w_big.exp_power_of_2(config.fri.log_blowup as usize);
     let zeta_next = zeta * Ext::from(w_n);
-    let gamma = t.challenge_ext();
-    let opened = fri::verify(&config.fri, shift, p.log_rows, &p.fri, t)?;
+    let opened = fri::verify_queries(&config.fri, shift, p.log_rows, (&p.fri).into(), betas, t)?;
     let weights = DeepWeights::new(gamma, &l.widths, &l.next);
     let claims = weights.claims(&p.evals);
     let what = |m: usize| match m {
