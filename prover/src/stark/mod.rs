@@ -5,9 +5,10 @@
 //! add to zero); the α-folded constraints divided by the vanishing polynomial give a quotient
 //! split into chunks of degree below n; every column is opened at an out-of-domain point ζ
 //! (and ζ·ω where constraints read the next row); a DEEP combination with γ goes through FRI,
-//! one FRI proof per table, all in one transcript. Challenges live in the quadratic
-//! extension. The prover is generic over the NTT and Merkle backends; [`verify`] needs
-//! neither.
+//! one FRI per table, all in one transcript: every table's commit phase, then one proof of
+//! work, then every table's queries (redrawing any table's positions costs a new nonce).
+//! Challenges live in the quadratic extension. The prover is generic over the NTT and Merkle
+//! backends; [`verify`] needs neither.
 
 mod air;
 mod lookup;
