@@ -137,12 +137,9 @@ impl MerkleHash {
         match self {
             Self::Poseidon => hash_or_noop(row),
             Self::Blake3 => {
-                let mut h = blake3::Hasher::new();
-                h.update(&[0]);
-                for x in row {
-                    h.update(&x.as_canonical_u64().to_le_bytes());
-                }
-                digest_of(h.finalize().as_bytes())
+                let mut bytes = vec![0u8; 1 + 8 * row.len()];
+                blake3_message(0, row, &mut bytes);
+                digest_of(blake3::hash(&bytes).as_bytes())
             }
         }
     }
@@ -153,11 +150,7 @@ impl MerkleHash {
             Self::Poseidon => two_to_one(left, right),
             Self::Blake3 => {
                 let mut bytes = [0u8; 65];
-                bytes[0] = 1;
-                for (i, x) in left.iter().chain(&right).enumerate() {
-                    bytes[1 + 8 * i..9 + 8 * i]
-                        .copy_from_slice(&x.as_canonical_u64().to_le_bytes());
-                }
+                blake3_message(1, left.iter().chain(&right), &mut bytes);
                 digest_of(blake3::hash(&bytes).as_bytes())
             }
         }
@@ -177,6 +170,15 @@ impl MerkleHash {
             Self::Poseidon => "poseidon",
             Self::Blake3 => "blake3",
         }
+    }
+}
+
+/// What a BLAKE3 leaf (prefix 0) or node (prefix 1) hashes: `prefix ‖ the canonical
+/// little-endian words`, written to the front of `out`.
+fn blake3_message<'a>(prefix: u8, words: impl IntoIterator<Item = &'a Goldilocks>, out: &mut [u8]) {
+    out[0] = prefix;
+    for (b, x) in out[1..].chunks_exact_mut(8).zip(words) {
+        b.copy_from_slice(&x.as_canonical_u64().to_le_bytes());
     }
 }
 
@@ -367,18 +369,11 @@ fn blake3_groups(values: &[Goldilocks], width: usize, prefix: u8) -> Vec<Digest>
     let task = |msgs: &mut Messages, (out, items): (&mut [Digest], &[Goldilocks])| {
         for (out, items) in out.chunks_mut(LANES).zip(items.chunks(LANES * width)) {
             for (m, item) in msgs.bytes.iter_mut().zip(items.chunks_exact(width)) {
-                m[0] = prefix;
-                for (b, x) in m[1..len].chunks_exact_mut(8).zip(item) {
-                    b.copy_from_slice(&x.as_canonical_u64().to_le_bytes());
-                }
+                blake3_message(prefix, item, &mut m[..len]);
             }
             let hashes = msgs.hash(len);
             for (o, h) in out.iter_mut().zip(&hashes) {
-                *o = core::array::from_fn(|i| {
-                    Goldilocks::from_noncanonical_u64(
-                        u64::from(h[2 * i]) | (u64::from(h[2 * i + 1]) << 32),
-                    )
-                });
+                *o = digest_of(&core::array::from_fn(|i| h[i / 4].to_le_bytes()[i % 4]));
             }
         }
     };

@@ -271,16 +271,6 @@ impl Constraints {
         t
     }
 
-    /// Moves on by `count` constraints without adding any (they were folded elsewhere, e.g.
-    /// in SIMD lanes).
-    pub fn skip(&mut self, count: usize) {
-        self.count += count;
-        while self.powers.len() < self.count {
-            let last = self.powers[self.powers.len() - 1];
-            self.powers.push(last * self.alpha);
-        }
-    }
-
     /// Empties the fold for the next point, keeping the powers of α computed so far.
     pub fn reset(&mut self) {
         self.count = 0;
