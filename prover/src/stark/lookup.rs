@@ -1,8 +1,15 @@
 //! logUp: with challenges z and β, a lookup's row contributes m/(z − fp), fp = bus + Σ_j
-//! β^(j+1)·v_j, and a table's auxiliary trace holds one such column per lookup and their
-//! running sum S. The constraints: h·(z − fp) = m on every row; S = Σ h on the first row;
+//! β^(j+1)·v_j. A table's lookups are taken two by two, in order (the last alone when
+//! their number is odd), and its auxiliary trace holds one column per pair,
+//! h = m_a/d_a + m_b/d_b with d = z − fp, and their running sum S. The constraints:
+//! h·d_a·d_b = m_a·d_b + m_b·d_a (h·d_a = m_a alone) on every row; S = Σ h on the first row;
 //! S' = S + Σ h' between rows; S = the claimed sum on the last row. The claims of all tables
 //! add to zero exactly when (with high probability over z, β) every bus balances.
+//!
+//! A pair's constraint has degree 3 (fingerprints and multiplicities are linear) and holds
+//! on every row, so its quotient by Z_H stays below 2n: pairing costs no quotient chunk
+//! beyond the two any table with lookups has, and halves the auxiliary columns (each one
+//! extended, hashed, and opened) and the inversions that fill them.
 
 use carbide_field::{Field, Goldilocks, PackedField};
 use rayon::prelude::*;
@@ -19,9 +26,17 @@ pub(super) struct Challenges {
     pub beta: Ext,
 }
 
-/// Auxiliary columns (in the extension) of a table with `lookups` lookups.
+/// Lookups sharing an auxiliary column.
+const GROUP: usize = 2;
+
+/// Auxiliary columns (in the extension) of a table with `lookups` lookups: one per pair,
+/// and the running sum.
 pub(super) fn aux_width(lookups: usize) -> usize {
-    if lookups == 0 { 0 } else { lookups + 1 }
+    if lookups == 0 {
+        0
+    } else {
+        lookups.div_ceil(GROUP) + 1
+    }
 }
 
 /// z − fp of a lookup on a row (values of any type a base or extension element embeds in).
@@ -48,10 +63,17 @@ pub(super) fn eval(
     if lookups.is_empty() {
         return;
     }
-    let k = lookups.len();
-    for (l, &h) in lookups.iter().zip(aux) {
-        let d = denominator(l, ch, frame.local, frame.preprocessed);
-        let m = l.multiplicity.eval(frame.local, frame.preprocessed);
+    let k = lookups.len().div_ceil(GROUP);
+    for (group, &h) in lookups.chunks(GROUP).zip(aux) {
+        let fraction = group.iter().map(|l| {
+            (
+                denominator(l, ch, frame.local, frame.preprocessed),
+                l.multiplicity.eval(frame.local, frame.preprocessed),
+            )
+        });
+        let (d, m) = fraction
+            .reduce(|(da, ma), (db, mb)| (da * db, ma * db + mb * da))
+            .unwrap_or((Ext::ONE, Ext::ZERO));
         out.every_row(h * d - m);
     }
     let (s, s_next) = (aux[k], aux_next[k]);
@@ -128,6 +150,25 @@ impl Flat {
     }
 }
 
+/// A group's sum of fractions on a row as (denominator, numerator) coordinates: (d_a·d_b,
+/// m_a·d_b + m_b·d_a) for a pair, (d_a, m_a) alone.
+#[inline(always)]
+fn fraction<V: Value>(group: &[Flat], main: &[V], fixed: &[V]) -> ([V; 2], [V; 2]) {
+    let da = group[0].denominator(main, fixed);
+    let ma = group[0].multiplicity(main, fixed);
+    match group.get(1) {
+        None => (da, [ma, V::from(Goldilocks::ZERO)]),
+        Some(b) => {
+            let db = b.denominator(main, fixed);
+            let mb = b.multiplicity(main, fixed);
+            (
+                mul_pair(da, db),
+                [ma * db[0] + mb * da[0], ma * db[1] + mb * da[1]],
+            )
+        }
+    }
+}
+
 /// [`eval`] in SIMD lanes, for the prover: the same constraints in the same order, on eight
 /// points, the auxiliary rows as coordinate pairs of base columns.
 #[inline(always)]
@@ -142,16 +183,14 @@ pub(super) fn eval_packed(
     if flat.is_empty() {
         return;
     }
-    let k = flat.len();
+    let k = flat.len().div_ceil(GROUP);
     let pair = |row: &[Packed], j: usize| [row[2 * j], row[2 * j + 1]];
     let zero = [Packed::default(); 2];
     let add = |a: [Packed; 2], b: [Packed; 2]| [a[0] + b[0], a[1] + b[1]];
     let sub = |a: [Packed; 2], b: [Packed; 2]| [a[0] - b[0], a[1] - b[1]];
-    for (j, f) in flat.iter().enumerate() {
-        let d = f.denominator(frame.local, frame.preprocessed);
-        let m = f.multiplicity(frame.local, frame.preprocessed);
-        let hd = mul_pair(pair(aux, j), d);
-        out.every_row_ext([hd[0] - m, hd[1]]);
+    for (j, group) in flat.chunks(GROUP).enumerate() {
+        let (d, m) = fraction(group, frame.local, frame.preprocessed);
+        out.every_row_ext(sub(mul_pair(pair(aux, j), d), m));
     }
     let (s, s_next) = (pair(aux, k), pair(aux_next, k));
     let h = (0..k).fold(zero, |acc, j| add(acc, pair(aux, j)));
@@ -175,13 +214,13 @@ pub(super) fn aux_trace(
     fixed_width: usize,
     ch: &Challenges,
 ) -> Result<(Vec<Goldilocks>, Ext), ProveError> {
-    // Rows in chunks across threads: each chunk inverts its denominators in one batch and
-    // keeps its own running sum; the chunks' offsets are added in a second pass.
+    // Rows in chunks across threads: each chunk inverts its pairs' denominators in one batch
+    // and keeps its own running sum; the chunks' offsets are added in a second pass.
     const CHUNK: usize = 1 << 12;
-    let k = lookups.len();
+    let k = lookups.len().div_ceil(GROUP);
     let n = main.len() / width.max(1);
     let flat: Vec<Flat> = lookups.iter().map(|l| Flat::new(l, ch)).collect();
-    let aw = 2 * aux_width(k);
+    let aw = 2 * (k + 1);
     let mut out = vec![Goldilocks::ZERO; n * aw];
     let sums = out
         .par_chunks_mut(CHUNK * aw)
@@ -195,12 +234,14 @@ pub(super) fn aux_trace(
                 )
             };
             let mut dens = Vec::with_capacity(m * k);
+            let mut nums = Vec::with_capacity(m * k);
             for r in 0..m {
                 let (main, fixed) = row(r);
-                dens.extend(flat.iter().map(|f| {
-                    let [d0, d1] = f.denominator(main, fixed);
-                    Ext::new(d0, d1)
-                }));
+                for group in flat.chunks(GROUP) {
+                    let ([d0, d1], [n0, n1]) = fraction(group, main, fixed);
+                    dens.push(Ext::new(d0, d1));
+                    nums.push(Ext::new(n0, n1));
+                }
             }
             if dens.iter().any(|d| d.is_zero()) {
                 return Err(ProveError::Lookups);
@@ -208,9 +249,8 @@ pub(super) fn aux_trace(
             Ext::batch_inverse_in_place(&mut dens);
             let mut sum = Ext::ZERO;
             for (r, out) in rows.chunks_exact_mut(aw).enumerate() {
-                let (main, fixed) = row(r);
-                for (j, f) in flat.iter().enumerate() {
-                    let h = dens[r * k + j] * f.multiplicity(main, fixed);
+                for j in 0..k {
+                    let h = dens[r * k + j] * nums[r * k + j];
                     sum += h;
                     out[2 * j..2 * j + 2].copy_from_slice(&h.0);
                 }
@@ -328,7 +368,11 @@ mod tests {
                 .collect();
             let aux: Vec<[Vec<Ext>; 2]> = (0..8)
                 .map(|_| {
-                    core::array::from_fn(|_| (0..=ls.len()).map(|_| random_ext(&mut rng)).collect())
+                    core::array::from_fn(|_| {
+                        (0..aux_width(ls.len()))
+                            .map(|_| random_ext(&mut rng))
+                            .collect()
+                    })
                 })
                 .collect();
             let claimed = random_ext(&mut rng);
@@ -356,7 +400,7 @@ mod tests {
                     .collect()
             };
             let pack_aux = |i: usize| -> Vec<Packed> {
-                (0..2 * (ls.len() + 1))
+                (0..2 * aux_width(ls.len()))
                     .map(|k| Packed::from_fn(|l| aux[l][i][k / 2].0[k % 2]))
                     .collect()
             };
@@ -378,7 +422,8 @@ mod tests {
     }
 
     /// The auxiliary trace against its definition, computed row by row in the extension:
-    /// h = m/(z − fp) per lookup, then the running sum; over more rows than one chunk.
+    /// h = Σ m/(z − fp) over each pair of lookups (the fifth alone), then the running sum;
+    /// over more rows than one chunk.
     #[test]
     fn the_aux_trace_is_its_definition() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
@@ -391,17 +436,23 @@ mod tests {
         let main: Vec<Goldilocks> = (0..n * w).map(|_| random(&mut rng)).collect();
         let fixed: Vec<Goldilocks> = (0..n * pw).map(|_| random(&mut rng)).collect();
         let (aux, sum) = aux_trace(&ls, &main, w, &fixed, pw, &ch).unwrap();
-        let k = ls.len();
-        let aw = 2 * aux_width(k);
+        let k = aux_width(ls.len()) - 1;
+        assert_eq!(k, 3, "two pairs and one alone");
+        let aw = 2 * aux_width(ls.len());
         for r in (0..n).step_by(97).chain([n - 1]) {
             let ext = |v: &[Goldilocks]| -> Vec<Ext> { v.iter().map(|&x| Ext::from(x)).collect() };
             let local = ext(&main[r * w..(r + 1) * w]);
             let fx = ext(&fixed[r * pw..(r + 1) * pw]);
             let row = &aux[r * aw..(r + 1) * aw];
-            for (j, l) in ls.iter().enumerate() {
-                let d = denominator(l, &ch, &local, &fx);
-                let m = l.multiplicity.eval(&local, &fx);
-                assert_eq!(Ext::new(row[2 * j], row[2 * j + 1]) * d, m, "row {r}");
+            for (j, pair) in ls.chunks(2).enumerate() {
+                let want: Ext = pair
+                    .iter()
+                    .map(|l| {
+                        let d = denominator(l, &ch, &local, &fx);
+                        l.multiplicity.eval(&local, &fx) * d.try_inverse().unwrap()
+                    })
+                    .sum();
+                assert_eq!(Ext::new(row[2 * j], row[2 * j + 1]), want, "row {r}");
             }
         }
         // The running sum column against the sum of every h up to each row.

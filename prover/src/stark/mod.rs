@@ -1,7 +1,7 @@
 //! A STARK over Goldilocks for one or several AIR tables: each table's preprocessed columns
 //! and trace are extended on a coset and committed (Merkle trees, Poseidon or BLAKE3); logUp
-//! challenges then give each table with lookups an auxiliary trace (one column per lookup,
-//! m/(z − fingerprint), and a running sum whose last value the proof claims; the claims must
+//! challenges then give each table with lookups an auxiliary trace (one column per pair of
+//! lookups, m_a/(z − fp_a) + m_b/(z − fp_b), and a running sum whose last value the proof claims; the claims must
 //! add to zero); the α-folded constraints divided by the vanishing polynomial give a quotient
 //! split into chunks of degree below n; every column is opened at an out-of-domain point ζ
 //! (and ζ·ω where constraints read the next row); a DEEP combination with γ goes through FRI,
@@ -311,6 +311,8 @@ struct DeepWeights {
     at_zeta: Vec<Vec<Ext>>,
     /// Empty for a matrix not opened at ζω.
     at_next: Vec<Vec<Ext>>,
+    /// γ^K, K the columns of all matrices.
+    gamma_k: Ext,
 }
 
 impl DeepWeights {
@@ -327,12 +329,28 @@ impl DeepWeights {
                 .collect()
         };
         let at_zeta = widths.iter().map(|&w| take(w)).collect();
+        let gamma_k = gamma.exp_u64(widths.iter().sum::<usize>() as u64);
         let at_next = widths
             .iter()
             .zip(next)
             .map(|(&w, &n)| take(if n { w } else { 0 }))
             .collect();
-        Self { at_zeta, at_next }
+        Self {
+            at_zeta,
+            at_next,
+            gamma_k,
+        }
+    }
+
+    /// s with at_next = s·at_zeta for every matrix opened at ζω (s = γ^K, K columns in all),
+    /// which holds when those matrices come before the others, as a table's do (the quotient
+    /// last): the prover's sum at ζω is then s times a part of its sum at ζ. `None` if not.
+    fn next_scale(&self) -> Option<Ext> {
+        let s = self.gamma_k;
+        let holds = self.at_zeta.iter().zip(&self.at_next).all(|(z, n)| {
+            n.is_empty() || (n.len() == z.len() && z.iter().zip(n).all(|(&a, &b)| a * s == b))
+        });
+        holds.then_some(s)
     }
 
     /// Σ γ^e·v over the claimed values at ζ and at ζω.
@@ -378,6 +396,23 @@ mod tests {
     use carbide_ntt::Radix2Dit;
 
     use super::*;
+
+    #[test]
+    fn deep_weights_at_the_next_point_are_a_scale_of_those_at_zeta() {
+        let gamma = Ext::new(Goldilocks::new(3), Goldilocks::new(5));
+        let w = DeepWeights::new(gamma, &[3, 5, 2, 4], &[true, true, true, false]);
+        let s = w
+            .next_scale()
+            .expect("the matrices opened at ζω come first");
+        assert_eq!(s, gamma.exp_u64(14));
+        for (z, n) in w.at_zeta.iter().zip(&w.at_next).take(3) {
+            let scaled: Vec<Ext> = z.iter().map(|&g| g * s).collect();
+            assert_eq!(&scaled, n);
+        }
+        // A matrix opened at ζω after one that is not: no single scale.
+        let w = DeepWeights::new(gamma, &[3, 5], &[false, true]);
+        assert_eq!(w.next_scale(), None);
+    }
 
     #[test]
     fn a_cheating_prover_is_caught() {

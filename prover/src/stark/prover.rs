@@ -4,6 +4,7 @@ use carbide_field::merkle::{MerkleHasher, MerkleTree};
 use carbide_field::{Field, Goldilocks, Kernel, PackedField, TwoAdicField};
 use carbide_ntt::Ntt;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 use super::air::{Air, Constraints, Ext, Frame, Packed, PackedConstraints, vectorized};
 use super::lookup::{self, Challenges};
@@ -55,18 +56,26 @@ impl Stage {
     }
 }
 
-/// A committed matrix: its extension (rows in bit-reversed order, the tree's leaves), its
-/// coefficients (for the openings at ζ) and its tree.
-struct Matrix {
+/// A committed matrix: its extension (rows in bit-reversed order, the tree's leaves), what
+/// it is opened at ζ from, and its tree.
+struct Matrix<'a> {
     width: usize,
     rows: Vec<Goldilocks>,
-    coeffs: Vec<Goldilocks>,
+    basis: Basis<'a>,
     tree: MerkleTree,
     /// Whether the constraints read its next row (opened at ζω too).
     next: bool,
 }
 
-impl Matrix {
+/// What a matrix is opened from: its values on the trace domain (natural order, through
+/// barycentric weights: the traces are kept anyway, so no copy of their coefficients is),
+/// or its coefficients (the quotient's chunks).
+enum Basis<'a> {
+    Values(Cow<'a, [Goldilocks]>),
+    Coeffs(Vec<Goldilocks>),
+}
+
+impl Matrix<'_> {
     fn row(&self, position: usize) -> &[Goldilocks] {
         &self.rows[position * self.width..(position + 1) * self.width]
     }
@@ -80,17 +89,16 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Commits the polynomials with these coefficients (n rows of `width`).
-    fn commit_coeffs(
+    /// Extends and commits the polynomials whose coefficients `rows` starts with (n rows of
+    /// `width`, with room for the extension).
+    fn commit<'a>(
         &self,
-        coeffs: Vec<Goldilocks>,
+        mut rows: Vec<Goldilocks>,
         width: usize,
+        basis: Basis<'a>,
         next: bool,
-    ) -> Result<Matrix, ProveError> {
-        let log_blowup = self.config.fri.log_blowup;
-        let big = (coeffs.len() / width) << log_blowup;
-        let mut rows = Vec::with_capacity(big * width);
-        rows.extend_from_slice(&coeffs);
+    ) -> Result<Matrix<'a>, ProveError> {
+        let big = (rows.len() / width) << self.config.fri.log_blowup;
         rows.resize(big * width, Goldilocks::ZERO);
         self.ntt
             .coset_ntt_batch_bitrev_output(&mut rows, width, Goldilocks::coset_shift())?;
@@ -103,17 +111,35 @@ impl Ctx<'_> {
         Ok(Matrix {
             width,
             rows,
-            coeffs,
+            basis,
             tree,
             next,
         })
     }
 
+    /// Commits the polynomials with these coefficients (n rows of `width`), not read at the
+    /// next row.
+    fn commit_coeffs(
+        &self,
+        coeffs: Vec<Goldilocks>,
+        width: usize,
+    ) -> Result<Matrix<'static>, ProveError> {
+        let mut rows = Vec::with_capacity(coeffs.len() << self.config.fri.log_blowup);
+        rows.extend_from_slice(&coeffs);
+        self.commit(rows, width, Basis::Coeffs(coeffs), false)
+    }
+
     /// Commits the columns with these values on the trace domain.
-    fn commit_values(&self, values: &[Goldilocks], width: usize) -> Result<Matrix, ProveError> {
-        let mut coeffs = values.to_vec();
-        self.ntt.intt_batch(&mut coeffs, width)?;
-        self.commit_coeffs(coeffs, width, true)
+    fn commit_values<'a>(
+        &self,
+        values: impl Into<Cow<'a, [Goldilocks]>>,
+        width: usize,
+    ) -> Result<Matrix<'a>, ProveError> {
+        let values = values.into();
+        let mut rows = Vec::with_capacity(values.len() << self.config.fri.log_blowup);
+        rows.extend_from_slice(&values);
+        self.ntt.intt_batch(&mut rows, width)?;
+        self.commit(rows, width, Basis::Values(values), true)
     }
 }
 
@@ -225,16 +251,16 @@ fn check_table<'a>(
 }
 
 /// What a table has committed so far.
-struct Committed {
-    fixed: Option<Matrix>,
-    main: Matrix,
-    aux: Option<(Matrix, Ext)>,
-    quotient: Option<Matrix>,
+struct Committed<'a> {
+    fixed: Option<Matrix<'a>>,
+    main: Matrix<'a>,
+    aux: Option<(Matrix<'a>, Ext)>,
+    quotient: Option<Matrix<'a>>,
 }
 
-impl Committed {
-    fn matrices(&self) -> Vec<&Matrix> {
-        let mut m: Vec<&Matrix> = self.fixed.iter().collect();
+impl<'a> Committed<'a> {
+    fn matrices(&self) -> Vec<&Matrix<'a>> {
+        let mut m: Vec<&Matrix<'a>> = self.fixed.iter().collect();
         m.push(&self.main);
         m.extend(self.aux.as_ref().map(|(a, _)| a));
         m.extend(self.quotient.as_ref());
@@ -290,7 +316,7 @@ pub(super) fn prove_inner(
     for c in &checked {
         let pw = c.table.air.preprocessed_width();
         let fixed = if pw > 0 {
-            let m = ctx.commit_values(&c.fixed, pw)?;
+            let m = ctx.commit_values(&c.fixed[..], pw)?;
             t.absorb_digests(Tag::Commitment, m.tree.cap());
             Some(m)
         } else {
@@ -326,7 +352,7 @@ pub(super) fn prove_inner(
                 air.preprocessed_width(),
                 &ch,
             )?;
-            let m = ctx.commit_values(&aux, 2 * lookup::aux_width(c.lookups.len()))?;
+            let m = ctx.commit_values(aux, 2 * lookup::aux_width(c.lookups.len()))?;
             t.absorb_digests(Tag::Commitment, m.tree.cap());
             t.absorb_ext(Tag::Evaluations, &[sum]);
             total += sum;
@@ -351,20 +377,25 @@ pub(super) fn prove_inner(
     progress(Stage::Openings);
     let zeta = t.challenge_ext();
     let mut all_evals = Vec::with_capacity(checked.len());
+    let mut weights = std::collections::HashMap::new();
     for (c, com) in checked.iter().zip(&committed) {
-        let w_n = Goldilocks::two_adic_generator(c.log_n as usize)
-            .map_err(|e| ProveError::Config(e.to_string()))?;
-        let zeta_next = zeta * Ext::from(w_n);
+        let w = match weights.entry(c.log_n) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(OpeningWeights::new(c.log_n, zeta)?)
+            }
+        };
+        let w = &*w;
         let evals: Vec<Evals> = com
             .matrices()
             .iter()
             .map(|m| {
-                let points = if m.next {
-                    &[zeta, zeta_next][..]
-                } else {
-                    &[zeta]
-                };
-                let mut at = evaluate(&m.coeffs, m.width, points).into_iter();
+                let mut at = match &m.basis {
+                    Basis::Values(v) if m.next => evaluate(v, m.width, &[&w.at_zeta, &w.at_next]),
+                    Basis::Values(v) => evaluate(v, m.width, &[&w.at_zeta]),
+                    Basis::Coeffs(c) => evaluate(c, m.width, &[&w.powers]),
+                }
+                .into_iter();
                 Evals {
                     local: at.next().unwrap_or_default(),
                     next: at.next().unwrap_or_default(),
@@ -413,11 +444,11 @@ pub(super) fn prove_inner(
 fn quotient(
     ctx: &Ctx<'_>,
     c: &Checked<'_>,
-    com: &Committed,
+    com: &Committed<'_>,
     alpha: Ext,
     challenges: Option<&Challenges>,
     honest: bool,
-) -> Result<Matrix, ProveError> {
+) -> Result<Matrix<'static>, ProveError> {
     let air = c.table.air;
     let (log_n, log_blowup) = (c.log_n, ctx.config.fri.log_blowup);
     let (n, blowup) = (1usize << log_n, 1usize << log_blowup);
@@ -588,12 +619,12 @@ fn quotient(
             chunks[r * qw + 2 * j + 1] = q[2 * (j * n + r) + 1];
         }
     }
-    ctx.commit_coeffs(chunks, qw, false)
+    ctx.commit_coeffs(chunks, qw)
 }
 
 /// Rows `ps` of matrices, column by column in SIMD lanes (a kernel: a closure this size is
 /// compiled on its own, without the vector instructions).
-struct Gather<'a, const K: usize>([(Option<&'a Matrix>, &'a [usize; 8], &'a mut [Packed]); K]);
+struct Gather<'a, const K: usize>([(Option<&'a Matrix<'a>>, &'a [usize; 8], &'a mut [Packed]); K]);
 
 impl<const K: usize> Kernel for Gather<'_, K> {
     type Output = ();
@@ -613,11 +644,14 @@ impl<const K: usize> Kernel for Gather<'_, K> {
 type Coords = Vec<[Goldilocks; 2]>;
 
 /// Σ γ^e·v at eight consecutive positions, over every column at ζ and at ζω, as
-/// coordinate pairs in SIMD lanes (a kernel, see [`Gather`]).
+/// coordinate pairs in SIMD lanes (a kernel, see [`Gather`]). The weights at ζω are s times
+/// those at ζ ([`DeepWeights::next_scale`]), so one sum over the matrices opened there,
+/// times s, is the sum at ζω.
 struct DeepSums<'a> {
-    mats: &'a [&'a Matrix],
-    /// Per matrix, the weights at ζ and at ζω (empty where it is not opened there).
-    weights: &'a [(Coords, Coords)],
+    mats: &'a [&'a Matrix<'a>],
+    /// Per matrix, the weights at ζ.
+    weights: &'a [Coords],
+    scale: [Goldilocks; 2],
     p0: usize,
 }
 
@@ -627,20 +661,22 @@ impl Kernel for DeepSums<'_> {
     #[inline(always)]
     fn run(self) -> Self::Output {
         const L: usize = <Packed as PackedField>::WIDTH;
-        let (mut a, mut b) = ([Packed::default(); 2], [Packed::default(); 2]);
-        for (m, (at_zeta, at_next)) in self.mats.iter().zip(self.weights) {
+        let mut sums = [[Packed::default(); 2]; 2];
+        for (m, at_zeta) in self.mats.iter().zip(self.weights) {
             let rows = &m.rows[self.p0 * m.width..(self.p0 + L) * m.width];
+            let acc = &mut sums[usize::from(m.next)];
             for (e, w) in at_zeta.iter().enumerate() {
                 let v = Packed::from_fn(|l| rows[l * m.width + e]);
-                a[0] = a[0] + v * Packed::broadcast(w[0]);
-                a[1] = a[1] + v * Packed::broadcast(w[1]);
-                if let Some(w) = at_next.get(e) {
-                    b[0] = b[0] + v * Packed::broadcast(w[0]);
-                    b[1] = b[1] + v * Packed::broadcast(w[1]);
-                }
+                acc[0] = acc[0] + v * Packed::broadcast(w[0]);
+                acc[1] = acc[1] + v * Packed::broadcast(w[1]);
             }
         }
-        (a, b)
+        let [rest, next] = sums;
+        let scale = self.scale.map(Packed::broadcast);
+        (
+            [rest[0] + next[0], rest[1] + next[1]],
+            lookup::mul_pair(next, scale),
+        )
     }
 }
 
@@ -693,37 +729,33 @@ struct ExtScratch {
     cons: Constraints,
 }
 
-fn ext_row(m: &Matrix, p: usize, out: &mut [Ext]) {
+fn ext_row(m: &Matrix<'_>, p: usize, out: &mut [Ext]) {
     for (o, &v) in out.iter_mut().zip(m.row(p)) {
         *o = Ext::from(v);
     }
 }
 
-/// Σ_r c_r·x^r for every column of a row-major coefficient matrix, at one or more points x
-/// in one pass (rows split across threads, each starting from its own powers of x; the
-/// columns in SIMD lanes, eight at a time).
-fn evaluate(coeffs: &[Goldilocks], width: usize, points: &[Ext]) -> Vec<Vec<Ext>> {
+/// Σ_r w_r·row_r for every column of a row-major matrix, for one or more weight vectors
+/// in one pass (rows split across threads; the columns in SIMD lanes, eight at a time).
+fn evaluate(rows: &[Goldilocks], width: usize, weights: &[&[Ext]]) -> Vec<Vec<Ext>> {
     const ROWS: usize = 1 << 11;
     const L: usize = <Packed as PackedField>::WIDTH;
     let groups = width.div_ceil(L);
-    let sums = coeffs
+    let sums = rows
         .par_chunks(ROWS * width)
         .enumerate()
         .map(|(c, rows)| {
-            let start: Vec<Ext> = points
-                .iter()
-                .map(|x| x.exp_u64((c * ROWS) as u64))
-                .collect();
-            Packed::vectorized(Horner {
+            let n = rows.len() / width;
+            let weights: Vec<&[Ext]> = weights.iter().map(|w| &w[c * ROWS..c * ROWS + n]).collect();
+            Packed::vectorized(Dot {
                 rows,
                 width,
                 groups,
-                start,
-                points,
+                weights: &weights,
             })
         })
         .reduce(
-            || vec![[Packed::default(); 2]; groups * points.len()],
+            || vec![[Packed::default(); 2]; groups * weights.len()],
             |mut a, b| {
                 for (x, y) in a.iter_mut().zip(b) {
                     *x = [x[0] + y[0], x[1] + y[1]];
@@ -740,18 +772,16 @@ fn evaluate(coeffs: &[Goldilocks], width: usize, points: &[Ext]) -> Vec<Vec<Ext>
         .collect()
 }
 
-/// Σ_r x^r·row_r over some rows, for every point, the columns in lanes (a kernel, see
-/// [`Gather`]).
-struct Horner<'a> {
+/// Σ_r w_r·row_r over some rows, for every weight vector, the columns in lanes (a kernel,
+/// see [`Gather`]).
+struct Dot<'a> {
     rows: &'a [Goldilocks],
     width: usize,
     groups: usize,
-    /// Each point's power at the first row.
-    start: Vec<Ext>,
-    points: &'a [Ext],
+    weights: &'a [&'a [Ext]],
 }
 
-impl Kernel for Horner<'_> {
+impl Kernel for Dot<'_> {
     type Output = Vec<[Packed; 2]>;
 
     #[inline(always)]
@@ -761,22 +791,73 @@ impl Kernel for Horner<'_> {
             rows,
             width,
             groups,
-            mut start,
-            points,
+            weights,
         } = self;
-        let mut acc = vec![[Packed::default(); 2]; groups * points.len()];
-        for row in rows.chunks_exact(width) {
-            for (j, p) in start.iter_mut().enumerate() {
-                let (re, im) = (Packed::broadcast(p.0[0]), Packed::broadcast(p.0[1]));
+        let mut acc = vec![[Packed::default(); 2]; groups * weights.len()];
+        for (r, row) in rows.chunks_exact(width).enumerate() {
+            for (j, w) in weights.iter().enumerate() {
+                let (re, im) = (Packed::broadcast(w[r].0[0]), Packed::broadcast(w[r].0[1]));
                 for (g, a) in acc[j * groups..(j + 1) * groups].iter_mut().enumerate() {
                     let v = Packed::from_fn(|l| row.get(g * L + l).copied().unwrap_or_default());
                     a[0] = a[0] + v * re;
                     a[1] = a[1] + v * im;
                 }
-                *p *= points[j];
             }
         }
         acc
+    }
+}
+
+/// The weights that open a matrix of n rows at ζ and ζω: from values on the trace domain,
+/// the barycentric ones, L_i(ζ) = (ζⁿ − 1)/n · ω^i/(ζ − ω^i), and L_i(ζω) = L_(i−1)(ζ)
+/// ((ζω)ⁿ = ζⁿ); from coefficients, ζ's powers.
+struct OpeningWeights {
+    at_zeta: Vec<Ext>,
+    at_next: Vec<Ext>,
+    powers: Vec<Ext>,
+}
+
+impl OpeningWeights {
+    fn new(log_n: u32, zeta: Ext) -> Result<Self, ProveError> {
+        const CHUNK: usize = 1 << 12;
+        let n = 1usize << log_n;
+        let w = Goldilocks::two_adic_generator(log_n as usize)
+            .map_err(|e| ProveError::Config(e.to_string()))?;
+        let vanishing = zeta.exp_u64(n as u64) - Ext::ONE;
+        if vanishing.is_zero() {
+            // Probability n/|extension|; the verifier would refuse such a proof too.
+            return Err(ProveError::Config(
+                "the out-of-domain point fell on the trace domain".into(),
+            ));
+        }
+        let xs = domain(Goldilocks::ONE, w, n);
+        let inv = inverse_differences(n, |i| xs[i], zeta);
+        let n_inv = Goldilocks::new(n as u64)
+            .try_inverse()
+            .ok_or_else(|| ProveError::Config(format!("2^{log_n} rows")))?;
+        let scale = vanishing * Ext::from(n_inv);
+        // ω^i/(ζ − ω^i) = −ω^i/(ω^i − ζ).
+        let at_zeta: Vec<Ext> = (0..n)
+            .into_par_iter()
+            .map(|i| -(inv[i] * Ext::from(xs[i])) * scale)
+            .collect();
+        let at_next = (0..n).map(|i| at_zeta[(i + n - 1) % n]).collect();
+        let mut powers = vec![Ext::ZERO; n];
+        powers
+            .par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(c, out)| {
+                let mut x = zeta.exp_u64((c * CHUNK) as u64);
+                for o in out {
+                    *o = x;
+                    x *= zeta;
+                }
+            });
+        Ok(Self {
+            at_zeta,
+            at_next,
+            powers,
+        })
     }
 }
 
@@ -785,7 +866,7 @@ impl Kernel for Horner<'_> {
 fn deep_fri(
     config: &StarkConfig,
     log_n: u32,
-    com: &Committed,
+    com: &Committed<'_>,
     evals: &[Evals],
     zeta: Ext,
     inverses: &mut Inverses,
@@ -820,15 +901,15 @@ fn deep_fri(
     };
     // Eight positions at a time: the weighted sums in SIMD lanes (the weights' coordinates
     // times base values), then the two divisions per position.
-    let coords = |w: &[Ext]| -> Coords { w.iter().map(|e| e.0).collect() };
-    let packed_weights: Vec<_> = weights
+    let packed_weights: Vec<Coords> = weights
         .at_zeta
         .iter()
-        .zip(&weights.at_next)
-        .map(|(z, n)| (coords(z), coords(n)))
+        .map(|w| w.iter().map(|e| e.0).collect())
         .collect();
     const L: usize = <Packed as PackedField>::WIDTH;
-    let codeword: Vec<Ext> = if big.is_multiple_of(L) {
+    let codeword: Vec<Ext> = if let Some(scale) = weights.next_scale()
+        && big.is_multiple_of(L)
+    {
         (0..big / L)
             .into_par_iter()
             .flat_map_iter(|chunk| {
@@ -836,6 +917,7 @@ fn deep_fri(
                 let (a, b) = Packed::vectorized(DeepSums {
                     mats: &mats,
                     weights: &packed_weights,
+                    scale: scale.0,
                     p0,
                 });
                 (0..L).map(move |l| {
@@ -874,20 +956,25 @@ fn deep_fri(
 type Inverses = std::collections::HashMap<u32, (Vec<Ext>, Vec<Ext>)>;
 
 /// 1/(x − z) for x = shift·w^reverse_bits(p) at every position p of a domain of 2^log_big
-/// points: through the norm, (a − bu)/(a² − W·b²) for x − z = a + bu, so the batch inversion
-/// runs in the base field.
+/// points.
 fn inverse_distances(shift: Goldilocks, w: Goldilocks, log_big: u32, z: Ext) -> Vec<Ext> {
     let big = 1usize << log_big;
     let xs = domain(shift, w, big);
+    inverse_differences(big, |p| xs[reverse_bits(p, log_big)], z)
+}
+
+/// 1/(x_p − z) for p < len, through the norm: (a − bu)/(a² − W·b²) for x − z = a + bu, so
+/// the batch inversion runs in the base field.
+fn inverse_differences(len: usize, x: impl Fn(usize) -> Goldilocks + Sync, z: Ext) -> Vec<Ext> {
     let b = -z.0[1];
     let wb2 = Ext::new(Goldilocks::ZERO, b).square().0[0];
-    let a = |p: usize| xs[reverse_bits(p, log_big)] - z.0[0];
-    let norms: Vec<Goldilocks> = (0..big)
+    let a = |p: usize| x(p) - z.0[0];
+    let norms: Vec<Goldilocks> = (0..len)
         .into_par_iter()
         .map(|p| a(p).square() - wb2)
         .collect();
     let inv = carbide_field::par_batch_inverse(&norms);
-    (0..big)
+    (0..len)
         .into_par_iter()
         .map(|p| Ext::new(a(p) * inv[p], -b * inv[p]))
         .collect()
@@ -897,7 +984,7 @@ fn inverse_distances(shift: Goldilocks, w: Goldilocks, log_big: u32, z: Ext) -> 
 fn open_table(
     config: &StarkConfig,
     log_n: u32,
-    com: &Committed,
+    com: &Committed<'_>,
     evals: Vec<Evals>,
     committed: fri::Committed,
     t: &mut Transcript,
