@@ -7,7 +7,9 @@
 
 use std::sync::Arc;
 
+use carbide_field::merkle;
 use carbide_field::poseidon::{self, Digest};
+use rayon::prelude::*;
 use carbide_field::{Field, Goldilocks};
 use serde::{Deserialize, Serialize};
 
@@ -147,22 +149,37 @@ pub struct MemoryTree {
 }
 
 impl MemoryTree {
-    /// The tree of `image` holding `values` (one per leaf).
+    /// The tree of `image` holding `values` (one per leaf): the leaves' permutations in
+    /// SIMD lanes across threads, each level's pairs likewise (every segment's prover and
+    /// every verifier builds the whole tree once).
     pub fn new(image: &Image, values: &[u32]) -> Self {
-        let mut leaves: Vec<Digest> = values
-            .iter()
+        const TASK: usize = 1 << 10;
+        let mut leaves = vec![PAD; 1 << image.height()];
+        leaves[..values.len()]
+            .par_chunks_mut(TASK)
+            .zip(values.par_chunks(TASK))
             .enumerate()
-            .map(|(i, &v)| image.leaf(i, v))
-            .collect();
-        leaves.resize(1 << image.height(), PAD);
+            .for_each(|(t, (out, values))| {
+                // leaf() is the sponge over (address, value): one permutation of that state.
+                let mut states: Vec<[Goldilocks; poseidon::WIDTH]> = values
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &v)| {
+                        let mut st = [Goldilocks::ZERO; poseidon::WIDTH];
+                        st[0] = Goldilocks::new(image.addrs[t * TASK + k]);
+                        st[1] = Goldilocks::new(u64::from(v));
+                        st
+                    })
+                    .collect();
+                poseidon::permute_many(&mut states);
+                for (o, st) in out.iter_mut().zip(&states) {
+                    *o = [st[0], st[1], st[2], st[3]];
+                }
+            });
         let mut levels = vec![leaves];
         while levels.last().is_some_and(|l| l.len() > 1) {
             let below = levels.last().map_or(&[][..], Vec::as_slice);
-            let up = below
-                .chunks_exact(2)
-                .map(|p| poseidon::two_to_one(p[0], p[1]))
-                .collect();
-            levels.push(up);
+            levels.push(merkle::compress_pairs(below));
         }
         Self { levels }
     }
@@ -259,5 +276,45 @@ pub fn roots(
     match nodes.as_slice() {
         [(0, before, after)] => Ok((*before, *after)),
         _ => Err("the touched words do not meet in one root".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+
+    /// The tree from SIMD lanes and threads against its definition, leaf by leaf and node by
+    /// node, over more leaves than one task and a padded last level.
+    #[test]
+    fn the_tree_is_its_definition() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        for len in [1, 2, 7, 1024, 2500] {
+            let mut addrs: Vec<u64> = (0..len).map(|_| rng.gen_range(0..1u64 << 31)).collect();
+            addrs.sort_unstable();
+            let values: Vec<u32> = (0..len).map(|_| rng.r#gen()).collect();
+            let image = Image {
+                addrs: Arc::new(addrs.clone()),
+                initial: Arc::new(values.clone()),
+                read_only: Arc::new(vec![false; len]),
+            };
+            let tree = MemoryTree::new(&image, &values);
+            let mut level: Vec<Digest> = addrs
+                .iter()
+                .zip(&values)
+                .map(|(&a, &v)| leaf(a, v))
+                .collect();
+            level.resize(len.next_power_of_two().max(2), PAD);
+            for (h, got) in tree.levels.iter().enumerate() {
+                assert_eq!(got, &level, "{len} leaves, level {h}");
+                level = level
+                    .chunks_exact(2)
+                    .map(|p| poseidon::two_to_one(p[0], p[1]))
+                    .collect();
+            }
+            assert_eq!(tree.levels.last().map(Vec::len), Some(1));
+        }
     }
 }
