@@ -96,4 +96,20 @@ pub trait Ntt<F: TwoAdicField>: Sync {
         self.coset_ntt_batch(&mut coeffs, width, shift)?;
         Ok(coeffs)
     }
+
+    /// [`Self::coset_lde_batch`] with the output rows in bit-reversed order (row i holds the
+    /// evaluation at shift·ω^reverse_bits(i)): a STARK's committed extension in one call,
+    /// through the backend's fused extension.
+    fn coset_lde_batch_bitrev_output(
+        &self,
+        evals: &[F],
+        width: usize,
+        added_bits: usize,
+        shift: F,
+    ) -> Result<Vec<F>, NttError> {
+        let mut out = self.coset_lde_batch(evals, width, added_bits, shift)?;
+        let log_big = log_rows::<F>(out.len(), width)?;
+        bit_reverse_rows(&mut out, width, log_big);
+        Ok(out)
+    }
 }

@@ -117,6 +117,23 @@ fn coset_and_lde_match_evaluation<F: TwoAdicField>() {
             let lde = fast.coset_lde_batch(&evals, width, bits, shift).unwrap();
             assert_eq!(lde.len(), (n * width) << bits);
             assert_coset_evaluations(&lde, &coeffs, width, shift, log_n + bits);
+            // The same rows in bit-reversed order.
+            let bitrev = fast
+                .coset_lde_batch_bitrev_output(&evals, width, bits, shift)
+                .unwrap();
+            let log_big = log_n + bits;
+            for (i, row) in bitrev.chunks(width).enumerate() {
+                let j = if log_big == 0 {
+                    0
+                } else {
+                    i.reverse_bits() >> (usize::BITS as usize - log_big)
+                };
+                assert_eq!(
+                    row,
+                    &lde[j * width..(j + 1) * width],
+                    "row {i} of 2^{log_big}"
+                );
+            }
         }
     }
 }

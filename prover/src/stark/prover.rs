@@ -89,19 +89,15 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Extends and commits the polynomials whose coefficients `rows` starts with (n rows of
-    /// `width`, with room for the extension).
+    /// Commits an extension (rows in bit-reversed order).
     fn commit<'a>(
         &self,
-        mut rows: Vec<Goldilocks>,
+        rows: Vec<Goldilocks>,
         width: usize,
         basis: Basis<'a>,
         next: bool,
     ) -> Result<Matrix<'a>, ProveError> {
-        let big = (rows.len() / width) << self.config.fri.log_blowup;
-        rows.resize(big * width, Goldilocks::ZERO);
-        self.ntt
-            .coset_ntt_batch_bitrev_output(&mut rows, width, Goldilocks::coset_shift())?;
+        let big = rows.len() / width;
         let cap = self
             .config
             .fri
@@ -124,8 +120,12 @@ impl Ctx<'_> {
         coeffs: Vec<Goldilocks>,
         width: usize,
     ) -> Result<Matrix<'static>, ProveError> {
-        let mut rows = Vec::with_capacity(coeffs.len() << self.config.fri.log_blowup);
+        let len = coeffs.len() << self.config.fri.log_blowup;
+        let mut rows = Vec::with_capacity(len);
         rows.extend_from_slice(&coeffs);
+        rows.resize(len, Goldilocks::ZERO);
+        self.ntt
+            .coset_ntt_batch_bitrev_output(&mut rows, width, Goldilocks::coset_shift())?;
         self.commit(rows, width, Basis::Coeffs(coeffs), false)
     }
 
@@ -136,9 +136,12 @@ impl Ctx<'_> {
         width: usize,
     ) -> Result<Matrix<'a>, ProveError> {
         let values = values.into();
-        let mut rows = Vec::with_capacity(values.len() << self.config.fri.log_blowup);
-        rows.extend_from_slice(&values);
-        self.ntt.intt_batch(&mut rows, width)?;
+        let rows = self.ntt.coset_lde_batch_bitrev_output(
+            &values,
+            width,
+            self.config.fri.log_blowup as usize,
+            Goldilocks::coset_shift(),
+        )?;
         self.commit(rows, width, Basis::Values(values), true)
     }
 }

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use carbide_field::merkle;
 use carbide_field::poseidon::{self, Digest};
-use rayon::prelude::*;
 use carbide_field::{Field, Goldilocks};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::VmError;
