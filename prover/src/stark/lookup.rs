@@ -11,7 +11,7 @@
 //! beyond the two any table with lookups has, and halves the auxiliary columns (each one
 //! extended, hashed, and opened) and the inversions that fill them.
 
-use carbide_field::{Field, Goldilocks, PackedField};
+use carbide_field::{Field, Goldilocks, Kernel, PackedField};
 use rayon::prelude::*;
 
 use super::ProveError;
@@ -214,8 +214,9 @@ pub(super) fn aux_trace(
     fixed_width: usize,
     ch: &Challenges,
 ) -> Result<(Vec<Goldilocks>, Ext), ProveError> {
-    // Rows in chunks across threads: each chunk inverts its pairs' denominators in one batch
-    // and keeps its own running sum; the chunks' offsets are added in a second pass.
+    // Rows in chunks across threads: each chunk computes its pairs' fractions eight rows at a
+    // time in SIMD lanes, inverts their denominators' norms in one base-field batch, and
+    // keeps its own running sum; the chunks' offsets are added in a second pass.
     const CHUNK: usize = 1 << 12;
     let k = lookups.len().div_ceil(GROUP);
     let n = main.len() / width.max(1);
@@ -227,30 +228,28 @@ pub(super) fn aux_trace(
         .enumerate()
         .map(|(c, rows)| {
             let (r0, m) = (c * CHUNK, rows.len() / aw);
-            let row = |r: usize| {
-                (
-                    &main[(r0 + r) * width..(r0 + r + 1) * width],
-                    &fixed[(r0 + r) * fixed_width..(r0 + r + 1) * fixed_width],
-                )
-            };
-            let mut dens = Vec::with_capacity(m * k);
-            let mut nums = Vec::with_capacity(m * k);
-            for r in 0..m {
-                let (main, fixed) = row(r);
-                for group in flat.chunks(GROUP) {
-                    let ([d0, d1], [n0, n1]) = fraction(group, main, fixed);
-                    dens.push(Ext::new(d0, d1));
-                    nums.push(Ext::new(n0, n1));
-                }
-            }
-            if dens.iter().any(|d| d.is_zero()) {
+            let (mut norms, mut scaled) = (
+                vec![Goldilocks::ZERO; m * k],
+                vec![[Goldilocks::ZERO; 2]; m * k],
+            );
+            Packed::vectorized(Fractions {
+                flat: &flat,
+                main: &main[r0 * width..(r0 + m) * width],
+                width,
+                fixed: &fixed[r0 * fixed_width..(r0 + m) * fixed_width],
+                fixed_width,
+                norms: &mut norms,
+                scaled: &mut scaled,
+            });
+            if norms.iter().any(|d| d.is_zero()) {
                 return Err(ProveError::Lookups);
             }
-            Ext::batch_inverse_in_place(&mut dens);
+            Goldilocks::batch_inverse_in_place(&mut norms);
             let mut sum = Ext::ZERO;
             for (r, out) in rows.chunks_exact_mut(aw).enumerate() {
                 for j in 0..k {
-                    let h = dens[r * k + j] * nums[r * k + j];
+                    let (inv, [t0, t1]) = (norms[r * k + j], scaled[r * k + j]);
+                    let h = Ext::new(t0 * inv, t1 * inv);
                     sum += h;
                     out[2 * j..2 * j + 2].copy_from_slice(&h.0);
                 }
@@ -276,6 +275,56 @@ pub(super) fn aux_trace(
             }
         });
     Ok((out, sums.iter().copied().sum()))
+}
+
+/// Each group's fraction n/d on some rows as n·conj(d) and the norm N(d) = d·conj(d), so
+/// that h = n·conj(d)/N(d) needs only base-field inversions: eight rows at a time in SIMD
+/// lanes (a kernel: a closure this size is compiled without the vector instructions).
+struct Fractions<'a> {
+    flat: &'a [Flat],
+    main: &'a [Goldilocks],
+    width: usize,
+    fixed: &'a [Goldilocks],
+    fixed_width: usize,
+    /// Row-major, a value per row and group.
+    norms: &'a mut [Goldilocks],
+    scaled: &'a mut [[Goldilocks; 2]],
+}
+
+impl Kernel for Fractions<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        const L: usize = <Packed as PackedField>::WIDTH;
+        let k = self.flat.len().div_ceil(GROUP);
+        let m = self.norms.len() / k.max(1);
+        let (w, fw) = (self.width, self.fixed_width);
+        let mut local = vec![Packed::default(); w];
+        let mut fixed = vec![Packed::default(); fw];
+        for r0 in (0..m).step_by(L) {
+            // Lanes past the last row repeat it; they are not stored.
+            let at = |l: usize| (r0 + l).min(m - 1);
+            for (c, v) in local.iter_mut().enumerate() {
+                *v = Packed::from_fn(|l| self.main[at(l) * w + c]);
+            }
+            for (c, v) in fixed.iter_mut().enumerate() {
+                *v = Packed::from_fn(|l| self.fixed[at(l) * fw + c]);
+            }
+            for (j, group) in self.flat.chunks(GROUP).enumerate() {
+                let ([d0, d1], [n0, n1]) = fraction(group, &local, &fixed);
+                let wp = Packed::broadcast(W);
+                let norm = d0 * d0 - wp * d1 * d1;
+                let t0 = n0 * d0 - wp * n1 * d1;
+                let t1 = n1 * d0 - n0 * d1;
+                for l in 0..L.min(m - r0) {
+                    let i = (r0 + l) * k + j;
+                    self.norms[i] = norm.0[l];
+                    self.scaled[i] = [t0.0[l], t1.0[l]];
+                }
+            }
+        }
+    }
 }
 
 /// Extension values from pairs of base columns.
