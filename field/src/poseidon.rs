@@ -675,13 +675,29 @@ pub fn hash_rows(values: &[Goldilocks], width: usize) -> Option<Vec<Digest>> {
 
 /// [`hash_rows`] into `out`, which has one digest per row of `values` (checked by callers).
 pub(crate) fn hash_rows_into(values: &[Goldilocks], width: usize, out: &mut [Digest]) {
-    let lanes = P::WIDTH;
     if width <= DIGEST {
         for (row, d) in values.chunks_exact(width.max(1)).zip(out.iter_mut()) {
             *d = hash_or_noop(row);
         }
         return;
     }
+    hash_no_pad_rows_into(values, width, out);
+}
+
+/// [`hash_no_pad`] of each row of a row-major matrix (`width` columns, short rows hashed
+/// too), several rows at a time in SIMD lanes. `None` unless `values` is whole rows.
+pub fn hash_no_pad_rows(values: &[Goldilocks], width: usize) -> Option<Vec<Digest>> {
+    if width == 0 || !values.len().is_multiple_of(width) {
+        return None;
+    }
+    let mut out = vec![[Goldilocks::ZERO; DIGEST]; values.len() / width];
+    hash_no_pad_rows_into(values, width, &mut out);
+    Some(out)
+}
+
+/// [`hash_no_pad_rows`] into `out` (one digest per row, `width` ≥ 1).
+fn hash_no_pad_rows_into(values: &[Goldilocks], width: usize, out: &mut [Digest]) {
+    let lanes = P::WIDTH;
     let full = out.len() / lanes * lanes;
     for (rows, o) in values[..full * width]
         .chunks_exact(lanes * width)

@@ -302,6 +302,7 @@ impl Kernel for Fractions<'_> {
         let (w, fw) = (self.width, self.fixed_width);
         let mut local = vec![Packed::default(); w];
         let mut fixed = vec![Packed::default(); fw];
+        let wp = Packed::broadcast(W);
         for r0 in (0..m).step_by(L) {
             // Lanes past the last row repeat it; they are not stored.
             let at = |l: usize| (r0 + l).min(m - 1);
@@ -313,7 +314,6 @@ impl Kernel for Fractions<'_> {
             }
             for (j, group) in self.flat.chunks(GROUP).enumerate() {
                 let ([d0, d1], [n0, n1]) = fraction(group, &local, &fixed);
-                let wp = Packed::broadcast(W);
                 let norm = d0 * d0 - wp * d1 * d1;
                 let t0 = n0 * d0 - wp * n1 * d1;
                 let t1 = n1 * d0 - n0 * d1;

@@ -1,8 +1,8 @@
 //! A STARK over Goldilocks for one or several AIR tables: each table's preprocessed columns
 //! and trace are extended on a coset and committed (Merkle trees, Poseidon or BLAKE3); logUp
 //! challenges then give each table with lookups an auxiliary trace (one column per pair of
-//! lookups, m_a/(z − fp_a) + m_b/(z − fp_b), and a running sum whose last value the proof claims; the claims must
-//! add to zero); the α-folded constraints divided by the vanishing polynomial give a quotient
+//! lookups, m_a/(z − fp_a) + m_b/(z − fp_b), and a running sum whose last value the proof
+//! claims; the claims must add to zero); the α-folded constraints divided by the vanishing polynomial give a quotient
 //! split into chunks of degree below n; every column is opened at an out-of-domain point ζ
 //! (and ζ·ω where constraints read the next row); a DEEP combination with γ goes through FRI,
 //! one FRI per table, all in one transcript: every table's commit phase, then one proof of

@@ -844,7 +844,8 @@ impl OpeningWeights {
             .into_par_iter()
             .map(|i| -(inv[i] * Ext::from(xs[i])) * scale)
             .collect();
-        let at_next = (0..n).map(|i| at_zeta[(i + n - 1) % n]).collect();
+        let mut at_next = at_zeta.clone();
+        at_next.rotate_right(1);
         let mut powers = vec![Ext::ZERO; n];
         powers
             .par_chunks_mut(CHUNK)

@@ -149,31 +149,25 @@ pub struct MemoryTree {
 }
 
 impl MemoryTree {
-    /// The tree of `image` holding `values` (one per leaf): the leaves' permutations in
-    /// SIMD lanes across threads, each level's pairs likewise (every segment's prover and
-    /// every verifier builds the whole tree once).
+    /// The tree of `image` holding `values` (one per leaf): the leaves ([`leaf`]) in SIMD
+    /// lanes across threads, each level's pairs likewise (every segment's prover and every
+    /// verifier builds the whole tree once).
     pub fn new(image: &Image, values: &[u32]) -> Self {
         const TASK: usize = 1 << 10;
         let mut leaves = vec![PAD; 1 << image.height()];
         leaves[..values.len()]
             .par_chunks_mut(TASK)
             .zip(values.par_chunks(TASK))
-            .enumerate()
-            .for_each(|(t, (out, values))| {
-                // leaf() is the sponge over (address, value): one permutation of that state.
-                let mut states: Vec<[Goldilocks; poseidon::WIDTH]> = values
+            .zip(image.addrs.par_chunks(TASK))
+            .for_each(|((out, values), addrs)| {
+                let pairs: Vec<Goldilocks> = addrs
                     .iter()
-                    .enumerate()
-                    .map(|(k, &v)| {
-                        let mut st = [Goldilocks::ZERO; poseidon::WIDTH];
-                        st[0] = Goldilocks::new(image.addrs[t * TASK + k]);
-                        st[1] = Goldilocks::new(u64::from(v));
-                        st
-                    })
+                    .zip(values)
+                    .flat_map(|(&a, &v)| [Goldilocks::new(a), Goldilocks::new(u64::from(v))])
                     .collect();
-                poseidon::permute_many(&mut states);
-                for (o, st) in out.iter_mut().zip(&states) {
-                    *o = [st[0], st[1], st[2], st[3]];
+                // Whole rows of two, so always Some.
+                if let Some(digests) = poseidon::hash_no_pad_rows(&pairs, 2) {
+                    out.copy_from_slice(&digests);
                 }
             });
         let mut levels = vec![leaves];
