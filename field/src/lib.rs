@@ -26,6 +26,8 @@
 
 mod ark;
 mod batch;
+#[cfg(target_arch = "x86_64")]
+mod blake3_avx2;
 mod blake3_lanes;
 mod codec;
 mod error;

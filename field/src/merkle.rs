@@ -360,13 +360,19 @@ impl MerkleHasher for Blake3Merkle {
 }
 
 /// BLAKE3 of `prefix ‖ the canonical little-endian words` of each `width`-word item of
-/// `values` (at most [`MAX_LEN`] bytes each), sixteen items per SIMD pass, passes across
-/// threads.
+/// `values` (at most [`MAX_LEN`] bytes each), sixteen items per SIMD pass (eight, straight
+/// from `values`, where AVX2 is the widest), passes across threads.
 fn blake3_groups(values: &[Goldilocks], width: usize, prefix: u8) -> Vec<Digest> {
     const GROUPS: usize = 16;
     let len = 1 + 8 * width;
     let mut out = vec![[Goldilocks::ZERO; 4]; values.len() / width];
+    #[cfg(target_arch = "x86_64")]
+    let avx2 = crate::goldilocks::avx2_only();
     let task = |msgs: &mut Messages, (out, items): (&mut [Digest], &[Goldilocks])| {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(simd) = avx2 {
+            return crate::blake3_avx2::hash_items(simd, items, width, prefix, out);
+        }
         for (out, items) in out.chunks_mut(LANES).zip(items.chunks(LANES * width)) {
             for (m, item) in msgs.bytes.iter_mut().zip(items.chunks_exact(width)) {
                 blake3_message(prefix, item, &mut m[..len]);

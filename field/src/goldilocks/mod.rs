@@ -19,6 +19,8 @@ use rand::Rng;
 
 pub use ext::GoldilocksExt2;
 pub(crate) use packed::SmallMds;
+#[cfg(target_arch = "x86_64")]
+pub(crate) use packed::avx2_only;
 pub use packed::{PackedGoldilocks, simd_level};
 
 use crate::error::FieldError;

@@ -93,6 +93,16 @@ fn arch() -> pulp::Arch {
     })
 }
 
+/// The AVX2 token where the kernels run with AVX2 and not AVX-512: for code written for
+/// eight 32-bit lanes, which AVX-512 machines run through the sixteen-lane generic kernels.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn avx2_only() -> Option<pulp::x86::V3> {
+    match arch() {
+        pulp::Arch::V3(simd) => Some(simd),
+        _ => None,
+    }
+}
+
 impl PackedField for PackedGoldilocks {
     type Scalar = Goldilocks;
     const WIDTH: usize = LANES;
