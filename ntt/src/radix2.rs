@@ -2,7 +2,8 @@
 //!
 //! The first stages run inside cache-sized blocks of rows (one rayon task per block, all of
 //! those stages before leaving the block); the later stages, whose butterflies span more than a
-//! block, run over the whole batch with each block's butterfly pairs split across threads.
+//! block, run in passes over the whole batch, each pass several stages deep on the groups of
+//! rows they connect (tasks across threads).
 
 use std::sync::{Arc, Mutex};
 
@@ -23,9 +24,6 @@ use crate::util::{
 
 /// Elements per block for the in-cache stages: 128 KiB of Goldilocks, 512 KiB of BN254 Fr.
 const BLOCK_ELEMS: usize = 1 << 14;
-/// Butterfly pairs per rayon task in the global stages.
-#[cfg(feature = "parallel")]
-const MIN_PAIRS_PER_TASK: usize = 1 << 10;
 
 /// Single columns from this many rows on go through the four-step path.
 const FOUR_STEP_MIN_LOG: usize = 6;
@@ -167,7 +165,7 @@ impl<F: TwoAdicField> Radix2Dit<F> {
 
         let from = from.max(local_stages + 1);
         #[cfg(feature = "parallel")]
-        run_stages(values, width, from, log_n, log_n, &tw, true);
+        deep_stages(values, width, from, log_n, &tw);
         #[cfg(not(feature = "parallel"))]
         F::Packing::vectorized(Stages {
             values,
@@ -253,72 +251,7 @@ impl<F: Field> Kernel for Stages<'_, F> {
             first_stage(self.values, self.width);
             from = 2;
         }
-        run_stages(
-            self.values,
-            self.width,
-            from,
-            self.to,
-            self.log_n,
-            self.tw,
-            false,
-        );
-    }
-}
-
-/// [`butterflies`] as a task.
-#[cfg(feature = "parallel")]
-struct Pairs<'a, F> {
-    lo: &'a mut [F],
-    hi: &'a mut [F],
-    width: usize,
-    tw: &'a [F],
-    first: usize,
-    stride: usize,
-}
-
-#[cfg(feature = "parallel")]
-impl<F: Field> Kernel for Pairs<'_, F> {
-    type Output = ();
-
-    #[inline(always)]
-    fn run(self) {
-        butterflies(
-            self.lo,
-            self.hi,
-            self.width,
-            self.tw,
-            self.first,
-            self.stride,
-        );
-    }
-}
-
-/// [`butterflies4`] as a task.
-#[cfg(feature = "parallel")]
-struct Quads<'a, F> {
-    quarters: [&'a mut [F]; 4],
-    width: usize,
-    tw: &'a [F],
-    first: usize,
-    stride: usize,
-    n_quarter: usize,
-}
-
-#[cfg(feature = "parallel")]
-impl<F: Field> Kernel for Quads<'_, F> {
-    type Output = ();
-
-    #[inline(always)]
-    fn run(self) {
-        let Self {
-            quarters,
-            width,
-            tw,
-            first,
-            stride,
-            n_quarter,
-        } = self;
-        butterflies4(quarters, width, tw, first, stride, n_quarter);
+        run_stages(self.values, self.width, from, self.to, self.log_n, self.tw);
     }
 }
 
@@ -403,30 +336,6 @@ fn stage_serial<F: Field>(values: &mut [F], width: usize, s: usize, log_n: usize
         let (lo, hi) = block.split_at_mut(half * width);
         butterflies(lo, hi, width, tw, 0, stride);
     }
-}
-
-/// Stage `s` over the whole batch, splitting each block's butterfly pairs across threads.
-#[cfg(feature = "parallel")]
-fn stage_parallel<F: Field>(values: &mut [F], width: usize, s: usize, log_n: usize, tw: &[F]) {
-    let half = 1usize << (s - 1);
-    let stride = 1 << (log_n - s);
-    let pairs_per_task = MIN_PAIRS_PER_TASK.div_ceil(width).clamp(1, half);
-    values.par_chunks_mut(2 * half * width).for_each(|block| {
-        let (lo, hi) = block.split_at_mut(half * width);
-        lo.par_chunks_mut(pairs_per_task * width)
-            .zip(hi.par_chunks_mut(pairs_per_task * width))
-            .enumerate()
-            .for_each(|(t, (lo, hi))| {
-                F::Packing::vectorized(Pairs {
-                    lo,
-                    hi,
-                    width,
-                    tw,
-                    first: t * pairs_per_task,
-                    stride,
-                })
-            });
-    });
 }
 
 /// One radix-2² butterfly: stages s and s+1 on rows j, j+h, j+2h, j+3h while in registers;
@@ -544,31 +453,122 @@ fn stage_pair_serial<F: Field>(values: &mut [F], width: usize, s: usize, log_n: 
     }
 }
 
-/// Stages s and s+1 over the whole batch, each block's rows split across threads.
+/// Stages in one pass over memory at most: a group of 2^DEEP rows stays in cache for them.
 #[cfg(feature = "parallel")]
-fn stage_pair_parallel<F: Field>(values: &mut [F], width: usize, s: usize, log_n: usize, tw: &[F]) {
+const DEEP: usize = 6;
+
+/// Stages `from..=log_n` over the whole batch, up to [`DEEP`] of them per pass over memory:
+/// the later stages' butterflies span more rows than a cache holds, so each pass reads every
+/// row once and runs several stages on the group of rows they connect, instead of one radix-4
+/// pass per two stages.
+#[cfg(feature = "parallel")]
+fn deep_stages<F: Field>(values: &mut [F], width: usize, from: usize, log_n: usize, tw: &[F]) {
+    if from > log_n {
+        return;
+    }
+    let passes = (log_n + 1 - from).div_ceil(DEEP);
+    let mut s = from;
+    for p in 0..passes {
+        // Even stage counts where possible (radix-4 layers), the larger passes first.
+        let left = log_n + 1 - s;
+        let k = left.div_ceil(passes - p).min(left);
+        let k = if k % 2 == 1 && k < left && k < DEEP {
+            k + 1
+        } else {
+            k
+        };
+        deep_pass(values, width, s, k, log_n, tw);
+        s += k;
+    }
+}
+
+/// Stages `s..s + k` in one pass. Row r = (hi·2^k + j)·h + lo with h = 2^(s−1): the 2^k rows of
+/// one (hi, lo) only meet each other in these stages. Each task takes a run of lo for every j
+/// of one hi (2^k slices of consecutive rows) and runs the stages in radix-4 layers.
+#[cfg(feature = "parallel")]
+fn deep_pass<F: Field>(values: &mut [F], width: usize, s: usize, k: usize, log_n: usize, tw: &[F]) {
     let h = 1usize << (s - 1);
-    let (stride, n_quarter) = (1 << (log_n - s), 1 << (log_n - 2));
-    let rows_per_task = MIN_PAIRS_PER_TASK.div_ceil(width).clamp(1, h);
-    let task = rows_per_task * width;
-    values.par_chunks_mut(4 * h * width).for_each(|block| {
-        let [q0, q1, q2, q3] = quarters(block, h * width);
-        q0.par_chunks_mut(task)
-            .zip(q1.par_chunks_mut(task))
-            .zip(q2.par_chunks_mut(task))
-            .zip(q3.par_chunks_mut(task))
-            .enumerate()
-            .for_each(|(t, (((a, b), c), d))| {
-                F::Packing::vectorized(Quads {
-                    quarters: [a, b, c, d],
-                    width,
-                    tw,
-                    first: t * rows_per_task,
-                    stride,
-                    n_quarter,
-                })
-            });
+    // A task's rows (2^k slabs of them) fill about one in-cache block.
+    let fit = ((BLOCK_ELEMS >> k) / width).max(1);
+    let rows_per_task = (1usize << fit.ilog2()).min(h);
+    values.par_chunks_mut((h << k) * width).for_each(|group| {
+        let mut tasks: Vec<Vec<&mut [F]>> = (0..h / rows_per_task)
+            .map(|_| Vec::with_capacity(1 << k))
+            .collect();
+        for slab in group.chunks_mut(h * width) {
+            for (task, piece) in tasks.iter_mut().zip(slab.chunks_mut(rows_per_task * width)) {
+                task.push(piece);
+            }
+        }
+        tasks.into_par_iter().enumerate().for_each(|(t, slabs)| {
+            F::Packing::vectorized(Deep {
+                slabs,
+                width,
+                tw,
+                s,
+                log_n,
+                first: t * rows_per_task,
+            })
+        });
     });
+}
+
+/// [`deep_pass`]'s task: slab j holds rows lo = first.. of index j.
+#[cfg(feature = "parallel")]
+struct Deep<'a, F> {
+    slabs: Vec<&'a mut [F]>,
+    width: usize,
+    tw: &'a [F],
+    s: usize,
+    log_n: usize,
+    first: usize,
+}
+
+#[cfg(feature = "parallel")]
+impl<F: Field> Kernel for Deep<'_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let Self {
+            mut slabs,
+            width,
+            tw,
+            s,
+            log_n,
+            first,
+        } = self;
+        let k = slabs.len().ilog2() as usize;
+        let h = 1usize << (s - 1);
+        let mut t = 0;
+        // Local stage t + 1 is global stage s + t: pairs j, j + 2^t, whose butterfly sits at
+        // position (j mod 2^t)·h + lo of its block of 2^(s+t) rows.
+        while t < k {
+            let span = 1usize << t;
+            let stride = 1usize << (log_n - s - t);
+            if t + 1 < k {
+                for base in (0..1usize << k).filter(|j| j & (3 * span) == 0) {
+                    let idx = [base, base + span, base + 2 * span, base + 3 * span];
+                    let Ok(q) = slabs.get_disjoint_mut(idx) else {
+                        unreachable!("four distinct slabs")
+                    };
+                    let quarters = q.map(|x| &mut **x);
+                    let at = (base % span) * h + first;
+                    butterflies4(quarters, width, tw, at, stride, 1 << (log_n - 2));
+                }
+                t += 2;
+            } else {
+                for base in (0..1usize << k).filter(|j| j & span == 0) {
+                    let Ok([a, b]) = slabs.get_disjoint_mut([base, base + span]) else {
+                        unreachable!("two distinct slabs")
+                    };
+                    let at = (base % span) * h + first;
+                    butterflies(a, b, width, tw, at, stride);
+                }
+                t += 1;
+            }
+        }
+    }
 }
 
 /// Stages `from..=to`, two at a time where possible.
@@ -580,20 +580,16 @@ fn run_stages<F: Field>(
     to: usize,
     log_n: usize,
     tw: &[F],
-    parallel: bool,
 ) {
     let mut s = from;
     while s <= to {
-        let pair = s < to;
-        match (pair, parallel) {
-            #[cfg(feature = "parallel")]
-            (true, true) => stage_pair_parallel(values, width, s, log_n, tw),
-            #[cfg(feature = "parallel")]
-            (false, true) => stage_parallel(values, width, s, log_n, tw),
-            (true, _) => stage_pair_serial(values, width, s, log_n, tw),
-            (false, _) => stage_serial(values, width, s, log_n, tw),
+        if s < to {
+            stage_pair_serial(values, width, s, log_n, tw);
+            s += 2;
+        } else {
+            stage_serial(values, width, s, log_n, tw);
+            s += 1;
         }
-        s += if pair { 2 } else { 1 };
     }
 }
 

@@ -305,6 +305,41 @@ fn goldilocks_matches_plonky2() {
     }
 }
 
+/// Batches wide and long enough that the stages past the in-cache blocks take several passes
+/// over memory (even and odd stage counts per pass), column by column against the
+/// single-column four-step transform: the lanes of a packed vector and a row's leftover
+/// columns included, and the LDE's stages skipped at the start.
+#[test]
+fn wide_batches_match_single_columns() {
+    let fast = Radix2Dit::<Goldilocks>::new();
+    let column = |m: &[Goldilocks], width: usize, c: usize| -> Vec<Goldilocks> {
+        m.iter().skip(c).step_by(width).copied().collect()
+    };
+    for (log_n, width) in [(15, 64), (16, 300), (17, 100), (14, 1000), (12, 2000)] {
+        let input: Vec<Goldilocks> = random_vec((1 << log_n) * width, 900 + log_n as u64);
+        let mut batch = input.clone();
+        fast.ntt_batch(&mut batch, width).unwrap();
+        let shift = Goldilocks::coset_shift();
+        let lde = fast.coset_lde_batch(&input, width, 1, shift).unwrap();
+        let columns = (0..9).chain([width / 2 + 3, width - 5, width - 1]);
+        for c in columns {
+            let mut want = column(&input, width, c);
+            fast.ntt_batch(&mut want, 1).unwrap();
+            assert!(
+                column(&batch, width, c) == want,
+                "2^{log_n} x {width}, column {c}"
+            );
+            let want = fast
+                .coset_lde_batch(&column(&input, width, c), 1, 1, shift)
+                .unwrap();
+            assert!(
+                column(&lde, width, c) == want,
+                "LDE 2^{log_n} x {width}, column {c}"
+            );
+        }
+    }
+}
+
 /// Bit-identical to ark-poly's `fft_in_place` and `ifft_in_place` up to 2^20.
 fn matches_ark_poly<F: TwoAdicField + ark_ff::FftField>() {
     use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
