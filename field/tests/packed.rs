@@ -100,3 +100,30 @@ fn bit_identical_on_random_raw_values() {
 fn simd_level_is_named() {
     assert!(["avx512", "avx2", "scalar", "portable"].contains(&carbide_field::simd_level()));
 }
+
+/// Rows turned into lanes: every width up to a few blocks of four and its leftover words,
+/// rows longer than the width, raw values kept as they are (not reduced).
+#[test]
+fn transposed_rows_are_the_rows_lanes() {
+    let mut rng = ChaCha8Rng::seed_from_u64(12);
+    for width in 0..=21 {
+        let rows: Vec<Vec<Goldilocks>> = (0..8)
+            .map(|l| {
+                (0..width + l)
+                    .map(|_| Goldilocks::from_noncanonical_u64(rng.r#gen()))
+                    .collect()
+            })
+            .collect();
+        let mut out = vec![PackedGoldilocks::default(); width];
+        PackedGoldilocks::transpose_rows(core::array::from_fn(|l| &rows[l][..]), &mut out);
+        for (k, o) in out.iter().enumerate() {
+            for (l, row) in rows.iter().enumerate() {
+                assert_eq!(
+                    o.0[l].as_noncanonical_u64(),
+                    row[k].as_noncanonical_u64(),
+                    "width {width}, word {k}, row {l}"
+                );
+            }
+        }
+    }
+}

@@ -103,6 +103,74 @@ pub(crate) fn avx2_only() -> Option<pulp::x86::V3> {
     }
 }
 
+impl PackedGoldilocks {
+    /// `out[k]` = word k of each of eight rows (lane l from `rows[l]`), for k below
+    /// `out.len()`, which no row may be shorter than: rows turned into lanes, as kernels that
+    /// evaluate eight points at once read a row-major matrix. With AVX2 (and not AVX-512)
+    /// four-by-four blocks are transposed in registers instead of gathered word by word.
+    #[inline]
+    pub fn transpose_rows(rows: [&[Goldilocks]; LANES], out: &mut [Self]) {
+        let width = out.len();
+        let rows = rows.map(|r| &r[..width]);
+        #[cfg(target_arch = "x86_64")]
+        if let Some(simd) = avx2_only() {
+            return pulp::Simd::vectorize(simd, Transpose { simd, rows, out });
+        }
+        for (k, o) in out.iter_mut().enumerate() {
+            *o = Self(core::array::from_fn(|l| rows[l][k]));
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+struct Transpose<'a, 'b> {
+    simd: pulp::x86::V3,
+    rows: [&'a [Goldilocks]; LANES],
+    out: &'b mut [PackedGoldilocks],
+}
+
+#[cfg(target_arch = "x86_64")]
+impl pulp::WithSimd for Transpose<'_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        use core::arch::x86_64::__m256i;
+        let Self { simd, rows, out } = self;
+        let a = simd.avx2;
+        let full = out.len() / 4 * 4;
+        for k in (0..full).step_by(4) {
+            for half in 0..2 {
+                let r: [__m256i; 4] = core::array::from_fn(|i| {
+                    let w = &rows[4 * half + i][k..k + 4];
+                    pulp::cast::<[u64; 4], _>(core::array::from_fn(|j| w[j].0))
+                });
+                let t = [
+                    a._mm256_unpacklo_epi64(r[0], r[1]),
+                    a._mm256_unpackhi_epi64(r[0], r[1]),
+                    a._mm256_unpacklo_epi64(r[2], r[3]),
+                    a._mm256_unpackhi_epi64(r[2], r[3]),
+                ];
+                let columns = [
+                    a._mm256_permute2x128_si256::<0x20>(t[0], t[2]),
+                    a._mm256_permute2x128_si256::<0x20>(t[1], t[3]),
+                    a._mm256_permute2x128_si256::<0x31>(t[0], t[2]),
+                    a._mm256_permute2x128_si256::<0x31>(t[1], t[3]),
+                ];
+                for (j, c) in columns.into_iter().enumerate() {
+                    let words: [u64; 4] = pulp::cast(c);
+                    for (o, w) in out[k + j].0[4 * half..4 * half + 4].iter_mut().zip(words) {
+                        *o = Goldilocks(w);
+                    }
+                }
+            }
+        }
+        for (k, o) in out.iter_mut().enumerate().skip(full) {
+            *o = PackedGoldilocks(core::array::from_fn(|l| rows[l][k]));
+        }
+    }
+}
+
 impl PackedField for PackedGoldilocks {
     type Scalar = Goldilocks;
     const WIDTH: usize = LANES;

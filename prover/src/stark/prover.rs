@@ -636,9 +636,8 @@ impl<const K: usize> Kernel for Gather<'_, K> {
     fn run(self) {
         for (m, ps, out) in self.0 {
             let Some(m) = m else { continue };
-            for (k, o) in out.iter_mut().enumerate() {
-                *o = Packed::from_fn(|l| m.rows[ps[l] * m.width + k]);
-            }
+            let rows = ps.map(|p| &m.rows[p * m.width..(p + 1) * m.width]);
+            Packed::transpose_rows(rows, out);
         }
     }
 }
@@ -664,14 +663,21 @@ impl Kernel for DeepSums<'_> {
     #[inline(always)]
     fn run(self) -> Self::Output {
         const L: usize = <Packed as PackedField>::WIDTH;
+        // Columns turned into lanes a block at a time.
+        const BLOCK: usize = 16;
         let mut sums = [[Packed::default(); 2]; 2];
+        let mut columns = [Packed::default(); BLOCK];
         for (m, at_zeta) in self.mats.iter().zip(self.weights) {
             let rows = &m.rows[self.p0 * m.width..(self.p0 + L) * m.width];
             let acc = &mut sums[usize::from(m.next)];
-            for (e, w) in at_zeta.iter().enumerate() {
-                let v = Packed::from_fn(|l| rows[l * m.width + e]);
-                acc[0] = acc[0] + v * Packed::broadcast(w[0]);
-                acc[1] = acc[1] + v * Packed::broadcast(w[1]);
+            for (e0, ws) in (0..).step_by(BLOCK).zip(at_zeta.chunks(BLOCK)) {
+                let block = &mut columns[..ws.len()];
+                let rows = core::array::from_fn(|l| &rows[l * m.width + e0..(l + 1) * m.width]);
+                Packed::transpose_rows(rows, block);
+                for (v, w) in block.iter().zip(ws) {
+                    acc[0] = acc[0] + *v * Packed::broadcast(w[0]);
+                    acc[1] = acc[1] + *v * Packed::broadcast(w[1]);
+                }
             }
         }
         let [rest, next] = sums;
