@@ -13,24 +13,11 @@ use core::arch::x86_64::__m256i;
 use pulp::x86::V3;
 
 use crate::Goldilocks;
+use crate::blake3_lanes::{CHUNK_END, CHUNK_START, IV, ROOT};
 use crate::poseidon::Digest;
 
 /// Inputs hashed together.
 const LANES: usize = 8;
-
-const IV: [u32; 8] = [
-    0x6A09_E667,
-    0xBB67_AE85,
-    0x3C6E_F372,
-    0xA54F_F53A,
-    0x510E_527F,
-    0x9B05_688C,
-    0x1F83_D9AB,
-    0x5BE0_CD19,
-];
-const CHUNK_START: u32 = 1;
-const CHUNK_END: u32 = 2;
-const ROOT: u32 = 8;
 
 /// The message word order of each round (the permutation applied round after round).
 const SCHEDULE: [[usize; 16]; 7] = [

@@ -17,7 +17,7 @@ pub(crate) const MAX_LEN: usize = 1024;
 /// One 32-bit word of each lane.
 type Word = [u32; LANES];
 
-const IV: [u32; 8] = [
+pub(crate) const IV: [u32; 8] = [
     0x6A09_E667,
     0xBB67_AE85,
     0x3C6E_F372,
@@ -27,9 +27,9 @@ const IV: [u32; 8] = [
     0x1F83_D9AB,
     0x5BE0_CD19,
 ];
-const CHUNK_START: u32 = 1;
-const CHUNK_END: u32 = 2;
-const ROOT: u32 = 8;
+pub(crate) const CHUNK_START: u32 = 1;
+pub(crate) const CHUNK_END: u32 = 2;
+pub(crate) const ROOT: u32 = 8;
 const PERMUTATION: [usize; 16] = [2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8];
 
 /// Sixteen message buffers: message l in `bytes[l][..len]`, zero after it (the last block's
