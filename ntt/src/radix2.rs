@@ -629,8 +629,24 @@ impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
         let n = 1usize << log_n;
         let log_big = log_n + added_bits;
         let mut coeffs = try_vec(evals.len())?;
-        coeffs.extend_from_slice(evals);
-        self.ntt_batch(&mut coeffs, width)?;
+        if width == 1 && log_n >= FOUR_STEP_MIN_LOG {
+            coeffs.extend_from_slice(evals);
+            self.ntt_batch(&mut coeffs, width)?;
+        } else {
+            // The rows copied straight into bit-reversed order by each in-cache block's task,
+            // instead of a copy and then a serial in-place reversal.
+            #[cfg(feature = "parallel")]
+            coeffs.par_extend(rayon::iter::repeat_n(F::ZERO, evals.len()));
+            #[cfg(not(feature = "parallel"))]
+            coeffs.resize(evals.len(), F::ZERO);
+            let fill = |first_row: usize, block: &mut [F]| {
+                for (r, row) in block.chunks_exact_mut(width).enumerate() {
+                    let j = reverse_bits(first_row + r, log_n);
+                    row.copy_from_slice(&evals[j * width..(j + 1) * width]);
+                }
+            };
+            self.stages_bitrev(&mut coeffs, width, log_n, 1, fill)?;
+        }
         // Row i ≥ 1 holds n·a_(n−i): times n⁻¹·shift^(n−i) = (n⁻¹·shift^n)·shift⁻¹^i. Row 0
         // (n·a_0) gets the same formula's n⁻¹·shift^n, so it is set right afterwards.
         let n_inv = size_inverse::<F>(log_n)?;
