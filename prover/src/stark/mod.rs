@@ -218,21 +218,20 @@ fn domain_selectors(
     blowup: usize,
     w_last: Goldilocks,
 ) -> Vec<Selectors<Goldilocks>> {
+    use rayon::prelude::*;
     let n_f = Goldilocks::new(n as u64);
-    let first = Goldilocks::batch_inverse(
-        &xs.iter()
-            .map(|&x| n_f * (x - Goldilocks::ONE))
-            .collect::<Vec<_>>(),
-    );
-    let last =
-        Goldilocks::batch_inverse(&xs.iter().map(|&x| n_f * (x - w_last)).collect::<Vec<_>>());
+    let inverses = |at: Goldilocks| {
+        let d: Vec<Goldilocks> = xs.par_iter().map(|&x| n_f * (x - at)).collect();
+        carbide_field::par_batch_inverse(&d)
+    };
+    let (first, last) = (inverses(Goldilocks::ONE), inverses(w_last));
     let zh_inv = Goldilocks::batch_inverse(
         &xs[..blowup.min(xs.len())]
             .iter()
             .map(|&x| x.exp_u64(n as u64) - Goldilocks::ONE)
             .collect::<Vec<_>>(),
     );
-    xs.iter()
+    xs.par_iter()
         .enumerate()
         .map(|(i, &x)| Selectors {
             first: first[i],
@@ -300,9 +299,18 @@ pub fn check_trace<A: Air + ?Sized>(
 
 /// The points of the extension domain shift·ω_big^i in natural order.
 fn domain(shift: Goldilocks, w_big: Goldilocks, big: usize) -> Vec<Goldilocks> {
-    std::iter::successors(Some(shift), |x| Some(*x * w_big))
-        .take(big)
-        .collect()
+    use rayon::prelude::*;
+    // Each chunk starts from its own power: one chain of dependent products per thread.
+    const CHUNK: usize = 1 << 12;
+    let mut xs = vec![Goldilocks::ZERO; big];
+    xs.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
+        let mut x = shift * w_big.exp_u64((c * CHUNK) as u64);
+        for o in out {
+            *o = x;
+            x *= w_big;
+        }
+    });
+    xs
 }
 
 /// γ powers for the DEEP combination: for each committed matrix, one per column at ζ, then

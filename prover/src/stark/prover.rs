@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use super::air::{Air, Constraints, Ext, Frame, Packed, PackedConstraints, vectorized};
 use super::lookup::{self, Challenges};
 use super::proof::{Evals, Opening, StarkProof, TableProof};
+use super::verifier::{OpenedAt, constraints_at};
 use super::{
     DeepWeights, ProveError, Selectors, StarkConfig, check_trace, domain, domain_selectors,
     reverse_bits, start_transcript, table_degree,
@@ -409,6 +410,20 @@ pub(super) fn prove_inner(
             t.absorb_ext(Tag::Evaluations, &e.local);
             t.absorb_ext(Tag::Evaluations, &e.next);
         }
+        if honest {
+            // The verifier's check at ζ on these openings: it fails (but for a negligible
+            // chance) exactly when some constraint fails on the trace.
+            let f = usize::from(com.fixed.is_some());
+            let at = OpenedAt {
+                fixed: com.fixed.as_ref().map(|_| &evals[0]),
+                main: &evals[f],
+                aux: com.aux.as_ref().map(|(_, sum)| (&evals[f + 1], *sum)),
+                quotient: &evals[evals.len() - 1].local,
+            };
+            let ch = challenges.as_ref().unwrap_or(&NO_CHALLENGES);
+            constraints_at(c.table.air, c.table.public, c.log_n, &at, alpha, zeta, ch)
+                .map_err(|_| ProveError::Unsatisfied(None))?;
+        }
         all_evals.push(evals);
     }
 
@@ -480,11 +495,7 @@ fn quotient(
         Some((m, s)) => (Some(m), *s),
         None => (None, Ext::ZERO),
     };
-    let no_challenges = Challenges {
-        z: Ext::ZERO,
-        beta: Ext::ZERO,
-    };
-    let ch = challenges.unwrap_or(&no_challenges);
+    let ch = challenges.unwrap_or(&NO_CHALLENGES);
     let public = c.table.public;
     // One point in the extension field (an AIR without the SIMD path): the AIR's
     // constraints, then the lookups'.
@@ -624,6 +635,12 @@ fn quotient(
     }
     ctx.commit_coeffs(chunks, qw)
 }
+
+/// The challenges of a statement without lookups (no constraint reads them).
+const NO_CHALLENGES: Challenges = Challenges {
+    z: Ext::ZERO,
+    beta: Ext::ZERO,
+};
 
 /// Rows `ps` of matrices, column by column in SIMD lanes (a kernel: a closure this size is
 /// compiled on its own, without the vector instructions).

@@ -170,10 +170,18 @@ impl MemoryTree {
                     out.copy_from_slice(&digests);
                 }
             });
+        // Past the image's last word every node is the same per level (a tree of PADs), so
+        // only the nodes above some word are hashed.
+        let (mut real, mut empty) = (values.len(), PAD);
         let mut levels = vec![leaves];
         while levels.last().is_some_and(|l| l.len() > 1) {
             let below = levels.last().map_or(&[][..], Vec::as_slice);
-            levels.push(merkle::compress_pairs(below));
+            let up = real.div_ceil(2);
+            empty = poseidon::two_to_one(empty, empty);
+            let mut level = merkle::compress_pairs(&below[..2 * up]);
+            level.resize(below.len() / 2, empty);
+            levels.push(level);
+            real = up;
         }
         Self { levels }
     }

@@ -356,7 +356,8 @@ impl Air for ShiftAir {
 }
 
 /// Appends the row proving `op` on (x, b) (an operation of [`OPS`], received `mult` times) to
-/// `rows`, counting its lookups; `None` for another operation.
+/// `rows`, counting its lookups; `None` for another operation. The table holds once
+/// [`invert_divisors`] has run on it.
 pub fn push_row(
     rows: &mut Vec<Goldilocks>,
     op: Op,
@@ -475,10 +476,17 @@ fn push_with_quotient(
     row[Z] = g(u64::from(z));
     row[R] = g(u64::from(result));
     row[BZ] = g(u64::from(b == 0));
-    row[BINV] = g(u64::from(b)).try_inverse().unwrap_or(Goldilocks::ZERO);
+    // Inverted with the other rows' in one batch ([`invert_divisors`]).
+    row[BINV] = g(u64::from(b));
     row[DZ] = g(u64::from(div && b == 0));
     count_row(row, counts);
     Some(())
+}
+
+/// Turns the divisors that [`push_row`] leaves in its rows' BINV column into their inverses
+/// (zero for zero); due once the table's rows are all pushed.
+pub fn invert_divisors(rows: &mut [Goldilocks]) {
+    super::invert_column(rows, WIDTH, BINV);
 }
 
 /// Appends an empty row (no operation), counting its lookups.
@@ -551,6 +559,7 @@ mod tests {
         while rows.len() / WIDTH < (rows.len() / WIDTH).next_power_of_two().max(2) {
             push_padding(&mut rows, &mut counts);
         }
+        invert_divisors(&mut rows);
         rows
     }
 

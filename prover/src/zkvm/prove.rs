@@ -12,6 +12,7 @@ use carbide_field::merkle::MerkleHasher;
 use carbide_field::poseidon::Digest;
 use carbide_field::{Field, Goldilocks};
 use carbide_ntt::Ntt;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -301,7 +302,12 @@ impl<'a> Builder<'a> {
             image,
             state: values.iter().map(|&v| (v, 0)).collect(),
             registers,
-            cpu: Vec::with_capacity(rows * WIDTH),
+            // Zeroed across threads, so the fresh pages' faults are too.
+            cpu: {
+                let mut cpu = Vec::with_capacity(rows * WIDTH);
+                cpu.par_extend(rayon::iter::repeat_n(Goldilocks::ZERO, rows * WIDTH));
+                cpu
+            },
             alu: Vec::new(),
             mul: Vec::new(),
             program: vec![0; 1 << ctx.code.air.log_rows()],
@@ -338,9 +344,8 @@ impl<'a> Builder<'a> {
             });
         };
         self.program[index] += 1;
-        let start = self.cpu.len();
-        self.cpu.resize(start + WIDTH, Goldilocks::ZERO);
-        let row = &mut self.cpu[start..];
+        let start = clk as usize * WIDTH;
+        let row = &mut self.cpu[start..start + WIDTH];
         row[..FIELDS].copy_from_slice(&fields);
         let f = |k: usize| fields[k].as_canonical_u64();
         let on = |k: usize| f(k) == 1;
@@ -351,13 +356,13 @@ impl<'a> Builder<'a> {
         let (r1, r2, r3) = (self.registers[rs1], self.registers[rs2], self.registers[rd]);
         let rs1v = self.state[r1].0;
         let (_, prev) = self.access(r1, rs1v, ts(0));
-        let row = &mut self.cpu[start..];
+        let row = &mut self.cpu[start..start + WIDTH];
         row[RS1V] = g(u64::from(rs1v));
         row[PREV] = g(prev);
         Self::put_diff(row, 0, ts(0), prev);
         let rs2v = self.state[r2].0;
         let (_, prev) = self.access(r2, rs2v, ts(1));
-        let row = &mut self.cpu[start..];
+        let row = &mut self.cpu[start..start + WIDTH];
         row[RS2V] = g(u64::from(rs2v));
         row[PREV + 1] = g(prev);
         Self::put_diff(row, 1, ts(1), prev);
@@ -376,13 +381,14 @@ impl<'a> Builder<'a> {
             }
             None => 0,
         };
-        let row = &mut self.cpu[start..];
+        let row = &mut self.cpu[start..start + WIDTH];
         row[ALU_X] = g(u64::from(x));
         row[ALU_Y] = g(u64::from(y));
         row[ALU_OUT] = g(u64::from(out));
         let diff = g(u64::from(rs1v)) - g(u64::from(rs2v));
         row[EQ] = g(u64::from(rs1v == rs2v));
-        row[INV] = diff.try_inverse().unwrap_or(Goldilocks::ZERO);
+        // Inverted with the other rows' in one batch once they are built.
+        row[INV] = diff;
         let cond = (on(BEQ) && rs1v == rs2v)
             || (on(BNE) && rs1v != rs2v)
             || (on(BLT) && out == 1)
@@ -428,7 +434,7 @@ impl<'a> Builder<'a> {
                 old
             };
             let (_, prev) = self.access(r, new, ts(2));
-            let row = &mut self.cpu[start..];
+            let row = &mut self.cpu[start..start + WIDTH];
             row[MEM_ADDR] = g(word);
             row[NEW] = g(u64::from(new));
             row[PREV + 2] = g(prev);
@@ -493,7 +499,7 @@ impl<'a> Builder<'a> {
             self.counts.pair(0, 0);
         }
         // System calls.
-        let row = &mut self.cpu[start..];
+        let row = &mut self.cpu[start..start + WIDTH];
         row[IN_IDX] = g(self.in_idx);
         row[OUT_IDX] = g(self.out_idx);
         let mut rdv = step.rd_value;
@@ -523,7 +529,7 @@ impl<'a> Builder<'a> {
         }
         // rd.
         let (rd_old, prev) = self.access(r3, rdv, ts(3));
-        let row = &mut self.cpu[start..];
+        let row = &mut self.cpu[start..start + WIDTH];
         row[RD_OLD] = g(u64::from(rd_old));
         row[RDV] = g(u64::from(rdv));
         row[PREV + 3] = g(prev);
@@ -638,6 +644,8 @@ impl Segments<'_> {
             };
             b.row(k as u64, step, next_pc)?;
         }
+        super::invert_column(&mut b.cpu, WIDTH, INV);
+        mul::invert_divisors(&mut b.mul);
         let alu_rows = (b.alu.len() / alu::WIDTH).next_power_of_two().max(2);
         while b.alu.len() < alu_rows * alu::WIDTH {
             alu::push_row(&mut b.alu, None, 0, 0, 0, &mut b.counts);
