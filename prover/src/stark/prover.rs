@@ -204,7 +204,7 @@ struct Checked<'a> {
 fn check_table<'a>(
     t: Table<'a>,
     config: &StarkConfig,
-    honest: bool,
+    trace_check: bool,
 ) -> Result<Checked<'a>, ProveError> {
     let (air, w) = (t.air, t.air.width());
     let shape = |s: String| Err(ProveError::Shape(format!("table {}: {s}", air.name())));
@@ -243,7 +243,7 @@ fn check_table<'a>(
             air.name()
         )));
     }
-    if honest && cfg!(debug_assertions) {
+    if trace_check {
         check_trace(air, t.trace, t.public)?;
     }
     Ok(Checked {
@@ -282,6 +282,21 @@ pub(super) fn prove_inner(
     progress: &mut dyn FnMut(Stage),
     honest: bool,
 ) -> Result<StarkProof, ProveError> {
+    let trace_check = honest && cfg!(debug_assertions);
+    prove_checked(tables, config, ntt, merkle, progress, honest, trace_check)
+}
+
+/// [`prove_inner`], with the row-by-row trace check (which names the failing row, and in
+/// debug builds runs before everything else) chosen apart from the other honest checks.
+fn prove_checked(
+    tables: &[Table<'_>],
+    config: &StarkConfig,
+    ntt: &dyn Ntt<Goldilocks>,
+    merkle: &dyn MerkleHasher,
+    progress: &mut dyn FnMut(Stage),
+    honest: bool,
+    trace_check: bool,
+) -> Result<StarkProof, ProveError> {
     config.fri.check()?;
     if config.security_bits() < config.min_security_bits {
         return Err(ProveError::Config(format!(
@@ -302,7 +317,7 @@ pub(super) fn prove_inner(
     }
     let checked: Vec<Checked<'_>> = tables
         .iter()
-        .map(|&t| check_table(t, config, honest))
+        .map(|&t| check_table(t, config, trace_check))
         .collect::<Result<_, _>>()?;
     let ctx = Ctx {
         config,
@@ -1070,4 +1085,58 @@ pub(super) fn preprocessed_cap(
         merkle: config.fri.hash.cpu(),
     };
     Ok(ctx.commit_values(&fixed, pw)?.tree.cap().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use carbide_field::merkle::{CpuMerkle, MerkleHash};
+    use carbide_ntt::Radix2Dit;
+
+    use super::*;
+    use crate::fri::FriConfig;
+    use crate::stark::{ByteRangeAir, BytesAir};
+
+    /// A trace breaking a constraint where the quotient's coefficients cannot show it (paired
+    /// lookups of degree 3 at blowup 2: the quotient's two chunks fill the extended domain):
+    /// without the row-by-row check, as in release builds, the check at ζ refuses it.
+    #[test]
+    fn a_broken_constraint_is_refused_in_every_build() {
+        let config = StarkConfig {
+            fri: FriConfig {
+                log_blowup: 1,
+                arity_bits: 2,
+                final_log_len: 2,
+                num_queries: 30,
+                pow_bits: 2,
+                cap_height: 1,
+                hash: MerkleHash::Poseidon,
+            },
+            min_security_bits: 20,
+        };
+        let ntt = Radix2Dit::<Goldilocks>::new();
+        let prove = |bytes: &[Goldilocks]| {
+            // The multiplicities of what the rows send, so the lookups balance.
+            let range = ByteRangeAir::trace(bytes);
+            let tables = [
+                Table {
+                    air: &BytesAir,
+                    trace: bytes,
+                    public: &[],
+                },
+                Table {
+                    air: &ByteRangeAir,
+                    trace: &range,
+                    public: &[],
+                },
+            ];
+            prove_checked(&tables, &config, &ntt, &CpuMerkle, &mut |_| {}, true, false)
+        };
+        let mut bytes = BytesAir::trace(&[1, 200, 7, 7, 0, 255, 9, 3]);
+        if let Err(e) = prove(&bytes) {
+            panic!("the honest trace: {e}");
+        }
+        // Row 2 becomes (7, 7): both bytes, but 7 + 7 is not 255.
+        bytes[2 * 2 + 1] = Goldilocks::new(7);
+        assert!(matches!(prove(&bytes), Err(ProveError::Unsatisfied(None))));
+    }
 }
