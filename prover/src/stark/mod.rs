@@ -422,11 +422,11 @@ mod tests {
         assert_eq!(w.next_scale(), None);
     }
 
-    #[test]
-    fn a_cheating_prover_is_caught() {
-        let config = StarkConfig {
+    /// A fast configuration (30 queries, 2 bits of grinding) at this blowup.
+    pub(super) fn small_config(log_blowup: u32) -> StarkConfig {
+        StarkConfig {
             fri: FriConfig {
-                log_blowup: 2,
+                log_blowup,
                 arity_bits: 2,
                 final_log_len: 2,
                 num_queries: 30,
@@ -434,9 +434,19 @@ mod tests {
                 cap_height: 1,
                 hash: MerkleHash::Poseidon,
             },
-            min_security_bits: 60,
-        };
+            min_security_bits: 20,
+        }
+    }
+
+    #[test]
+    fn a_cheating_prover_is_caught() {
+        let config = small_config(2);
         let cpu = Radix2Dit::<Goldilocks>::new();
+        // A proof built as if nothing were wrong.
+        let cheat = |tables: &[Table<'_>]| {
+            prover::prove_inner(tables, &config, &cpu, &CpuMerkle, &mut |_| {}, false, false)
+                .unwrap()
+        };
         for air in [&FibonacciAir as &dyn Air, &WideAir::cubic(4)] {
             let (mut trace, public) = if air.width() == 2 {
                 FibonacciAir::trace(1, 1, 5)
@@ -450,9 +460,7 @@ mod tests {
                 trace: &trace,
                 public: &public,
             };
-            let proof =
-                prover::prove_inner(&[table], &config, &cpu, &CpuMerkle, &mut |_| {}, false)
-                    .unwrap();
+            let proof = cheat(&[table]);
             assert!(
                 verify(air, &config, &public, &proof).is_err(),
                 "{}",
@@ -474,8 +482,7 @@ mod tests {
                 public: &[],
             },
         ];
-        let proof =
-            prover::prove_inner(&tables, &config, &cpu, &CpuMerkle, &mut |_| {}, false).unwrap();
+        let proof = cheat(&tables);
         assert_eq!(
             verify_tables(&[(&BytesAir, &[]), (&ByteRangeAir, &[])], &config, &proof),
             Err(VerifyError::Lookups)

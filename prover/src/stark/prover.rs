@@ -157,7 +157,15 @@ pub fn prove(
     merkle: &dyn MerkleHasher,
 ) -> Result<StarkProof, ProveError> {
     let table = Table { air, trace, public };
-    prove_inner(&[table], config, ntt, merkle, &mut |_| {}, true)
+    prove_inner(
+        &[table],
+        config,
+        ntt,
+        merkle,
+        &mut |_| {},
+        true,
+        TRACE_CHECK,
+    )
 }
 
 /// Proves several tables at once (their lookups must balance), on the given backends.
@@ -167,7 +175,7 @@ pub fn prove_tables(
     ntt: &dyn Ntt<Goldilocks>,
     merkle: &dyn MerkleHasher,
 ) -> Result<StarkProof, ProveError> {
-    prove_inner(tables, config, ntt, merkle, &mut |_| {}, true)
+    prove_inner(tables, config, ntt, merkle, &mut |_| {}, true, TRACE_CHECK)
 }
 
 /// [`prove_tables`] without the prover's own checks: a cheating prover that answers for any
@@ -179,7 +187,7 @@ pub fn prove_tables_unchecked(
     ntt: &dyn Ntt<Goldilocks>,
     merkle: &dyn MerkleHasher,
 ) -> Result<StarkProof, ProveError> {
-    prove_inner(tables, config, ntt, merkle, &mut |_| {}, false)
+    prove_inner(tables, config, ntt, merkle, &mut |_| {}, false, false)
 }
 
 /// [`prove_tables`], calling `progress` as each stage starts.
@@ -190,8 +198,12 @@ pub fn prove_tables_with(
     merkle: &dyn MerkleHasher,
     progress: &mut dyn FnMut(Stage),
 ) -> Result<StarkProof, ProveError> {
-    prove_inner(tables, config, ntt, merkle, progress, true)
+    prove_inner(tables, config, ntt, merkle, progress, true, TRACE_CHECK)
 }
+
+/// Whether the honest prover checks the trace row by row first (naming the failing row):
+/// in debug builds. Every build checks the constraints at ζ on its openings.
+const TRACE_CHECK: bool = cfg!(debug_assertions);
 
 /// A table's shape, checked: rows, preprocessed columns, lookups.
 struct Checked<'a> {
@@ -273,22 +285,9 @@ impl<'a> Committed<'a> {
 }
 
 /// The prover, with its own checks optional: without them, a cheating prover that answers
-/// for any trace (for the verifier's tests).
+/// for any trace (for the verifier's tests); `trace_check` adds the row-by-row check first
+/// ([`TRACE_CHECK`]).
 pub(super) fn prove_inner(
-    tables: &[Table<'_>],
-    config: &StarkConfig,
-    ntt: &dyn Ntt<Goldilocks>,
-    merkle: &dyn MerkleHasher,
-    progress: &mut dyn FnMut(Stage),
-    honest: bool,
-) -> Result<StarkProof, ProveError> {
-    let trace_check = honest && cfg!(debug_assertions);
-    prove_checked(tables, config, ntt, merkle, progress, honest, trace_check)
-}
-
-/// [`prove_inner`], with the row-by-row trace check (which names the failing row, and in
-/// debug builds runs before everything else) chosen apart from the other honest checks.
-fn prove_checked(
     tables: &[Table<'_>],
     config: &StarkConfig,
     ntt: &dyn Ntt<Goldilocks>,
@@ -1089,11 +1088,10 @@ pub(super) fn preprocessed_cap(
 
 #[cfg(test)]
 mod tests {
-    use carbide_field::merkle::{CpuMerkle, MerkleHash};
+    use carbide_field::merkle::CpuMerkle;
     use carbide_ntt::Radix2Dit;
 
     use super::*;
-    use crate::fri::FriConfig;
     use crate::stark::{ByteRangeAir, BytesAir};
 
     /// A trace breaking a constraint where the quotient's coefficients cannot show it (paired
@@ -1101,18 +1099,7 @@ mod tests {
     /// without the row-by-row check, as in release builds, the check at ζ refuses it.
     #[test]
     fn a_broken_constraint_is_refused_in_every_build() {
-        let config = StarkConfig {
-            fri: FriConfig {
-                log_blowup: 1,
-                arity_bits: 2,
-                final_log_len: 2,
-                num_queries: 30,
-                pow_bits: 2,
-                cap_height: 1,
-                hash: MerkleHash::Poseidon,
-            },
-            min_security_bits: 20,
-        };
+        let config = crate::stark::tests::small_config(1);
         let ntt = Radix2Dit::<Goldilocks>::new();
         let prove = |bytes: &[Goldilocks]| {
             // The multiplicities of what the rows send, so the lookups balance.
@@ -1129,7 +1116,7 @@ mod tests {
                     public: &[],
                 },
             ];
-            prove_checked(&tables, &config, &ntt, &CpuMerkle, &mut |_| {}, true, false)
+            prove_inner(&tables, &config, &ntt, &CpuMerkle, &mut |_| {}, true, false)
         };
         let mut bytes = BytesAir::trace(&[1, 200, 7, 7, 0, 255, 9, 3]);
         if let Err(e) = prove(&bytes) {
