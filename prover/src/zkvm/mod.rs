@@ -25,22 +25,18 @@ pub use prove::{
     ZkvmProof, prove, prove_bound, prove_traces, segments, traces, verify, verify_segment,
 };
 
-use carbide_field::{Field, Goldilocks};
+use carbide_field::Goldilocks;
 use rayon::prelude::*;
 use thiserror::Error;
 
-/// Replaces column `col` of a row-major trace `width` wide by its inverses (zero stays zero):
-/// a batch inversion per chunk of rows across threads, instead of one field inversion per
-/// row while the rows are built.
+/// Replaces column `col` of a row-major trace `width` wide by its inverses (zero stays zero),
+/// in one batch across threads, instead of one field inversion per row as the rows are built.
 fn invert_column(rows: &mut [Goldilocks], width: usize, col: usize) {
-    const ROWS: usize = 1 << 12;
-    rows.par_chunks_mut(ROWS * width).for_each(|rows| {
-        let mut v: Vec<Goldilocks> = rows.chunks_exact(width).map(|r| r[col]).collect();
-        Goldilocks::batch_inverse_in_place(&mut v);
-        for (r, x) in rows.chunks_exact_mut(width).zip(v) {
-            r[col] = x;
-        }
-    });
+    let mut column: Vec<Goldilocks> = rows.par_chunks_exact(width).map(|r| r[col]).collect();
+    carbide_field::par_batch_inverse_in_place(&mut column);
+    rows.par_chunks_exact_mut(width)
+        .zip(column)
+        .for_each(|(r, x)| r[col] = x);
 }
 
 /// Why a program could not be loaded or run.

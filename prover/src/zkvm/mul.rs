@@ -356,8 +356,8 @@ impl Air for ShiftAir {
 }
 
 /// Appends the row proving `op` on (x, b) (an operation of [`OPS`], received `mult` times) to
-/// `rows`, counting its lookups; `None` for another operation. The table holds once
-/// [`invert_divisors`] has run on it.
+/// `rows`, counting its lookups; `None` for another operation. The table is complete once
+/// [`finish`] has padded it.
 pub fn push_row(
     rows: &mut Vec<Goldilocks>,
     op: Op,
@@ -476,21 +476,26 @@ fn push_with_quotient(
     row[Z] = g(u64::from(z));
     row[R] = g(u64::from(result));
     row[BZ] = g(u64::from(b == 0));
-    // Inverted with the other rows' in one batch ([`invert_divisors`]).
+    // Inverted with the other rows' in one batch ([`finish`]).
     row[BINV] = g(u64::from(b));
     row[DZ] = g(u64::from(div && b == 0));
     count_row(row, counts);
     Some(())
 }
 
-/// Turns the divisors that [`push_row`] leaves in its rows' BINV column into their inverses
-/// (zero for zero); due once the table's rows are all pushed.
-pub fn invert_divisors(rows: &mut [Goldilocks]) {
+/// Completes the table once every row is pushed: pads it with empty rows to a power of two
+/// (at least 2), counting their lookups, and turns the divisors that [`push_row`] left in
+/// the BINV column into their inverses (zero for zero).
+pub fn finish(rows: &mut Vec<Goldilocks>, counts: &mut Counts) {
+    let n = (rows.len() / WIDTH).next_power_of_two().max(2);
+    while rows.len() < n * WIDTH {
+        push_padding(rows, counts);
+    }
     super::invert_column(rows, WIDTH, BINV);
 }
 
 /// Appends an empty row (no operation), counting its lookups.
-pub fn push_padding(rows: &mut Vec<Goldilocks>, counts: &mut Counts) {
+fn push_padding(rows: &mut Vec<Goldilocks>, counts: &mut Counts) {
     let start = rows.len();
     rows.resize(start + WIDTH, Goldilocks::ZERO);
     rows[start + BZ] = Goldilocks::ONE;
@@ -556,10 +561,7 @@ mod tests {
         for &(op, x, b, q) in calls {
             push_with_quotient(&mut rows, op, x, b, q, 1, &mut counts).unwrap();
         }
-        while rows.len() / WIDTH < (rows.len() / WIDTH).next_power_of_two().max(2) {
-            push_padding(&mut rows, &mut counts);
-        }
-        invert_divisors(&mut rows);
+        finish(&mut rows, &mut counts);
         rows
     }
 

@@ -645,15 +645,11 @@ impl Segments<'_> {
             b.row(k as u64, step, next_pc)?;
         }
         super::invert_column(&mut b.cpu, WIDTH, INV);
-        mul::invert_divisors(&mut b.mul);
         let alu_rows = (b.alu.len() / alu::WIDTH).next_power_of_two().max(2);
         while b.alu.len() < alu_rows * alu::WIDTH {
             alu::push_row(&mut b.alu, None, 0, 0, 0, &mut b.counts);
         }
-        let mul_rows = (b.mul.len() / mul::WIDTH).next_power_of_two().max(2);
-        while b.mul.len() < mul_rows * mul::WIDTH {
-            mul::push_padding(&mut b.mul, &mut b.counts);
-        }
+        mul::finish(&mut b.mul, &mut b.counts);
         // The words accessed (a nonzero last timestamp), their final timestamps, and the
         // memory carried to the next segment.
         let mut touched = Vec::new();
