@@ -77,7 +77,8 @@ const SA: usize = 24;
 const SB: usize = 25;
 const AND: usize = 26;
 const XOR: usize = 30;
-const MULT: usize = 34;
+/// The row's multiplicity on the bus: how many requests it answers.
+pub(super) const MULT: usize = 34;
 /// Columns of the ALU table.
 pub const WIDTH: usize = 35;
 

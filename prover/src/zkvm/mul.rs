@@ -70,7 +70,8 @@ const D: usize = 46;
 const BZ: usize = 50;
 const BINV: usize = 51;
 const DZ: usize = 52;
-const MULT: usize = 53;
+/// The row's multiplicity on the bus: how many requests it answers.
+pub(super) const MULT: usize = 53;
 /// x's bytes (signed division, whose dividend's sign matters).
 const XB: usize = 54;
 /// The signs of x and of the remainder.
