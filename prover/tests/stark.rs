@@ -352,6 +352,9 @@ impl<A: Air> Air for ExtOnly<A> {
     fn constraint_degree(&self) -> usize {
         self.0.constraint_degree()
     }
+    fn boundary_degree(&self) -> usize {
+        self.0.boundary_degree()
+    }
     fn eval(
         &self,
         frame: &carbide_prover::stark::Frame<'_>,

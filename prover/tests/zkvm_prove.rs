@@ -5,7 +5,7 @@
 use carbide_field::merkle::CpuMerkle;
 use carbide_field::{Field, Goldilocks};
 use carbide_ntt::Radix2Dit;
-use carbide_prover::zkvm::cpu::{self, ALU_OUT, CLK, LDV, NEW, NEXT_PC, OB, PC, RDV};
+use carbide_prover::zkvm::cpu::{self, ALU_OUT, CLK, NEW, NEXT_PC, OB, PC, RDV};
 use carbide_prover::zkvm::{self, Machine, Op, Program, Step, Traces, ZkvmProof};
 use rand::{Rng, SeedableRng};
 
@@ -147,9 +147,9 @@ fn malicious_traces_are_rejected() {
     let mut t = honest.clone();
     bump(&mut t, add, &[ALU_OUT, RDV]);
     rejected(&p, &input, &t, "a wrong ALU result");
-    // A wrong memory read: the word's bytes, the loaded value and rd all one more.
+    // A wrong memory read: the word's bytes, the word after the access and rd all one more.
     let mut t = honest.clone();
-    bump(&mut t, lw, &[OB, NEW, LDV, RDV]);
+    bump(&mut t, lw, &[OB, NEW, RDV]);
     rejected(&p, &input, &t, "a wrong memory read");
     // A wrong register write.
     let mut t = honest.clone();

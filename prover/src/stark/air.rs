@@ -61,6 +61,14 @@ pub trait Air: Sync {
     fn num_public_values(&self) -> usize;
     /// The largest degree of a constraint in the trace values (at least 1).
     fn constraint_degree(&self) -> usize;
+    /// The largest degree of a first- or last-row constraint; by default
+    /// [`Self::constraint_degree`]. The quotient needs d − 1 chunks for every-row and
+    /// transition constraints of degree d but d for boundary ones (their selector divides by a
+    /// single root, not by the whole subgroup), so declaring low-degree boundaries saves a
+    /// chunk.
+    fn boundary_degree(&self) -> usize {
+        self.constraint_degree()
+    }
     /// Adds every constraint on the row pair `frame` to `out`.
     fn eval(&self, frame: &Frame<'_>, public: &[Goldilocks], out: &mut Constraints);
 

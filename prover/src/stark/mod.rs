@@ -157,6 +157,7 @@ fn start_transcript(config: &StarkConfig, tables: &[(&dyn Air, u32, &[Goldilocks
             air.preprocessed_width() as u64,
             air.num_public_values() as u64,
             air.constraint_degree() as u64,
+            air.boundary_degree() as u64,
             u64::from(log_rows),
         ];
         t.absorb(Tag::Other, &shape.map(Goldilocks::new));
@@ -170,9 +171,15 @@ fn start_transcript(config: &StarkConfig, tables: &[(&dyn Air, u32, &[Goldilocks
     t
 }
 
-/// The degree the quotient is split by: the AIR's, and 2 for the lookup constraints.
+/// The chunks the quotient is split into: d − 1 for the AIR's every-row and transition
+/// constraints of degree d, as many as the degree of its boundary constraints, and 2 for the
+/// lookup constraints (degree 3).
 fn table_degree(air: &dyn Air, lookups: usize) -> usize {
-    let d = air.constraint_degree().max(1);
+    let d = air
+        .constraint_degree()
+        .saturating_sub(1)
+        .max(air.boundary_degree())
+        .max(1);
     if lookups > 0 { d.max(2) } else { d }
 }
 

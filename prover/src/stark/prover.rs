@@ -1126,4 +1126,129 @@ mod tests {
         bytes[2 * 2 + 1] = Goldilocks::new(7);
         assert!(matches!(prove(&bytes), Err(ProveError::Unsatisfied(None))));
     }
+
+    /// x' = x³ + 1 from the public x₀, to the public last x: degree 3. Its first-row
+    /// constraint is x − x₀, or, with `cubic_start`, x³ − x₀³, which needs a third chunk.
+    struct CubeAir {
+        boundary: usize,
+        cubic_start: bool,
+    }
+
+    impl crate::stark::GenericAir for CubeAir {
+        fn constraints<V: crate::stark::Value, F: crate::stark::Fold<V>>(
+            &self,
+            f: &crate::stark::Frame<'_, V>,
+            public: &[Goldilocks],
+            out: &mut F,
+        ) {
+            let (x, p) = (f.local[0], |i: usize| V::from(public[i]));
+            if self.cubic_start {
+                out.first_row(x * x * x - p(0) * p(0) * p(0));
+            } else {
+                out.first_row(x - p(0));
+            }
+            out.transition(f.next[0] - x * x * x - V::from(Goldilocks::ONE));
+            out.last_row(x - p(1));
+        }
+    }
+
+    impl Air for CubeAir {
+        fn name(&self) -> &str {
+            "cube"
+        }
+        fn width(&self) -> usize {
+            1
+        }
+        fn num_public_values(&self) -> usize {
+            2
+        }
+        fn constraint_degree(&self) -> usize {
+            3
+        }
+        fn boundary_degree(&self) -> usize {
+            self.boundary
+        }
+        crate::generic_evals!();
+    }
+
+    /// A degree-3 AIR with linear boundary constraints proves at blowup 2 (two quotient
+    /// chunks) once it says so; one that says so with a cubic boundary constraint is refused
+    /// by the prover, and its proof made without the prover's checks is rejected.
+    #[test]
+    fn low_degree_boundaries_save_a_chunk_and_cannot_be_claimed_falsely() {
+        let config = crate::stark::tests::small_config(1);
+        let ntt = Radix2Dit::<Goldilocks>::new();
+        let mut trace = vec![Goldilocks::new(3)];
+        for _ in 1..64 {
+            let x = trace[trace.len() - 1];
+            trace.push(x * x * x + Goldilocks::ONE);
+        }
+        let public = [trace[0], trace[63]];
+        let prove = |air: &CubeAir, checked: bool| {
+            let tables = [Table {
+                air,
+                trace: &trace,
+                public: &public,
+            }];
+            prove_inner(
+                &tables,
+                &config,
+                &ntt,
+                &CpuMerkle,
+                &mut |_| {},
+                checked,
+                false,
+            )
+        };
+        let verify = |air: &CubeAir, proof: &StarkProof| {
+            crate::stark::verify_tables(&[(air as &dyn Air, &public[..])], &config, proof)
+        };
+        let cautious = CubeAir {
+            boundary: 3,
+            cubic_start: false,
+        };
+        assert!(matches!(prove(&cautious, true), Err(ProveError::Config(_))));
+        let linear = CubeAir {
+            boundary: 1,
+            cubic_start: false,
+        };
+        let proof = prove(&linear, true).unwrap();
+        verify(&linear, &proof).unwrap();
+        let false_claim = CubeAir {
+            boundary: 1,
+            cubic_start: true,
+        };
+        assert!(matches!(
+            prove(&false_claim, true),
+            Err(ProveError::Unsatisfied(None))
+        ));
+        let forged = prove(&false_claim, false).unwrap();
+        assert!(verify(&false_claim, &forged).is_err());
+        // Declared as it is, the cubic start needs blowup 4.
+        let honest = CubeAir {
+            boundary: 3,
+            cubic_start: true,
+        };
+        let config4 = crate::stark::tests::small_config(2);
+        let tables = [Table {
+            air: &honest,
+            trace: &trace,
+            public: &public,
+        }];
+        let proof = prove_inner(
+            &tables,
+            &config4,
+            &ntt,
+            &CpuMerkle,
+            &mut |_| {},
+            true,
+            false,
+        );
+        crate::stark::verify_tables(
+            &[(&honest as &dyn Air, &public[..])],
+            &config4,
+            &proof.unwrap(),
+        )
+        .unwrap();
+    }
 }

@@ -73,48 +73,40 @@ pub(super) const RS2V: usize = 31;
 pub(super) const RD_OLD: usize = 32;
 /// The value written to rd.
 pub const RDV: usize = 33;
-/// Previous timestamps of the four accesses (rs1, rs2, memory, rd).
-pub(super) const PREV: usize = 34;
-/// Three bytes per access: timestamp − previous − 1.
-pub(super) const DIFF: usize = 38;
-pub(super) const MEM_ADDR: usize = 50;
+/// Three bytes per access (rs1, rs2, memory, rd): timestamp − previous − 1. The previous
+/// timestamp is not a column of its own: the memory bus reads it as this linear expression.
+pub(super) const DIFF: usize = 34;
+pub(super) const MEM_ADDR: usize = 46;
 /// The memory word after the access.
-pub const NEW: usize = 51;
-/// The memory word's old bytes.
+pub const NEW: usize = 47;
 /// The four bytes of the memory word accessed, before the access.
-pub const OB: usize = 52;
+pub const OB: usize = 48;
 /// One-hot byte position of the access.
-pub(super) const P: usize = 56;
+pub(super) const P: usize = 52;
 /// rs2's bytes (stores of a byte or half).
-pub(super) const RB: usize = 60;
-pub(super) const LD_BYTE: usize = 64;
-pub(super) const LD_HALF: usize = 65;
-pub(super) const HB: usize = 66;
-pub(super) const SGN: usize = 67;
-pub(super) const SGN_SRC: usize = 68;
-/// The value a load reads.
-pub const LDV: usize = 69;
-pub(super) const ST_DELTA: usize = 70;
-pub(super) const ALU_X: usize = 71;
-pub(super) const ALU_Y: usize = 72;
+pub(super) const RB: usize = 56;
+pub(super) const LD_BYTE: usize = 60;
+pub(super) const LD_HALF: usize = 61;
+pub(super) const SGN: usize = 62;
+pub(super) const SGN_SRC: usize = 63;
+pub(super) const ALU_X: usize = 64;
+pub(super) const ALU_Y: usize = 65;
 /// The ALU's result.
-pub const ALU_OUT: usize = 73;
-pub(super) const EQ: usize = 74;
-pub(super) const INV: usize = 75;
-pub(super) const LOWBIT: usize = 76;
-pub(super) const COND: usize = 77;
-pub(super) const LIVE: usize = 78;
-pub(super) const COUNT: usize = 79;
-pub(super) const IN_IDX: usize = 80;
-pub(super) const OUT_IDX: usize = 81;
-pub(super) const IN_WORD: usize = 82;
-pub(super) const SYSV: usize = 83;
-pub(super) const SYS_HALT: usize = 84;
-pub(super) const SYS_READ: usize = 85;
-pub(super) const SYS_WRITE: usize = 86;
-pub(super) const SYS_LEN: usize = 87;
+pub const ALU_OUT: usize = 66;
+pub(super) const EQ: usize = 67;
+pub(super) const INV: usize = 68;
+pub(super) const LOWBIT: usize = 69;
+pub(super) const LIVE: usize = 70;
+pub(super) const COUNT: usize = 71;
+pub(super) const IN_IDX: usize = 72;
+pub(super) const OUT_IDX: usize = 73;
+pub(super) const IN_WORD: usize = 74;
+pub(super) const SYS_HALT: usize = 75;
+pub(super) const SYS_READ: usize = 76;
+pub(super) const SYS_WRITE: usize = 77;
+pub(super) const SYS_LEN: usize = 78;
 /// Columns of the CPU table.
-pub const WIDTH: usize = 88;
+pub const WIDTH: usize = 79;
 
 /// Public values: exit code, cycles (live rows), input length in bytes, output bytes written
 /// by the segment's end, then the pc, input words read and output bytes written at its start,
@@ -311,23 +303,21 @@ impl GenericAir for CpuAir {
         out.last_row(l[NEXT_PC] - p(P_END_PC));
         out.last_row(l[IN_IDX] + l[SYS_READ] - p(P_IN_END));
         out.last_row(l[OUT_IDX] + l[SYS_WRITE] - p(P_OUT_END));
-        // The next pc.
+        // The next pc. (The products that feed degree-2 terms are expressions, not columns: the
+        // lookups already make the quotient two chunks long, which degree 3 needs too.)
         let four = c(4);
+        let cond = l[BEQ] * l[EQ]
+            + l[BNE] * (one - l[EQ])
+            + l[BLT] * l[ALU_OUT]
+            + l[BGE] * (one - l[ALU_OUT]);
         out.every_row(
             l[NEXT_PC]
                 - l[PC]
                 - four
                 - l[JAL] * (l[OFF] - four)
-                - l[COND] * (l[OFF] - four)
+                - cond * (l[OFF] - four)
                 - l[JALR] * (l[ALU_OUT] - l[LOWBIT] - l[PC] - four)
                 + four * l[SYS_HALT],
-        );
-        out.every_row(
-            l[COND]
-                - l[BEQ] * l[EQ]
-                - l[BNE] * (one - l[EQ])
-                - l[BLT] * l[ALU_OUT]
-                - l[BGE] * (one - l[ALU_OUT]),
         );
         let diff = l[RS1V] - l[RS2V];
         out.every_row(l[EQ] * diff);
@@ -335,17 +325,10 @@ impl GenericAir for CpuAir {
         out.every_row(l[EQ] * l[INV]);
         out.every_row(l[LOWBIT] * (one - l[LOWBIT]));
         out.every_row((one - l[JALR]) * l[LOWBIT]);
-        // The ALU request and what rd receives.
+        // The ALU request.
         out.every_row(l[ALU_X] - (one - l[X_PC]) * l[RS1V] - l[X_PC] * l[PC]);
         out.every_row(l[ALU_Y] - (one - l[Y_IMM]) * l[RS2V] - l[Y_IMM] * l[IMM]);
         out.every_row((one - l[USE_ALU]) * l[ALU_OUT]);
-        out.every_row(
-            l[RDV]
-                - l[WR_ALU] * l[ALU_OUT]
-                - l[LINK] * (l[PC] + four)
-                - l[WR_LOAD] * l[LDV]
-                - l[ECALL] * l[SYSV],
-        );
         // Memory: the word address and byte position, the old word's bytes.
         let mem = MEM_FLAGS.iter().fold(zero, |acc, &k| acc + l[k]);
         let mut psum = zero;
@@ -365,31 +348,25 @@ impl GenericAir for CpuAir {
         let half = |i: usize| l[OB + i] + c(256) * l[OB + i + 1];
         out.every_row(l[LD_BYTE] - (0..4).fold(zero, |acc, k| acc + l[P + k] * l[OB + k]));
         out.every_row(l[LD_HALF] - l[P] * half(0) - l[P + 2] * half(2));
-        out.every_row(l[HB] - l[P] * l[OB + 1] - l[P + 2] * l[OB + 3]);
+        let hb = l[P] * l[OB + 1] + l[P + 2] * l[OB + 3];
         // Loads: the sign bit of a signed byte or half is checked by a byte lookup.
         out.every_row(l[SGN] * (one - l[SGN]));
         out.every_row(l[SGN] * (one - l[LB] - l[LH]));
-        out.every_row(l[SGN_SRC] - l[LB] * l[LD_BYTE] - l[LH] * l[HB]);
-        out.every_row(
-            l[LDV]
-                - l[LW] * old
-                - (l[LB] + l[LBU]) * l[LD_BYTE]
-                - (l[LH] + l[LHU]) * l[LD_HALF]
-                - l[SGN] * (l[LB] * c((1 << 32) - (1 << 8)) + l[LH] * c((1 << 32) - (1 << 16))),
-        );
+        out.every_row(l[SGN_SRC] - l[LB] * l[LD_BYTE] - l[LH] * hb);
+        let ldv = l[LW] * old
+            + (l[LB] + l[LBU]) * l[LD_BYTE]
+            + (l[LH] + l[LHU]) * l[LD_HALF]
+            + l[SGN] * (l[LB] * c((1 << 32) - (1 << 8)) + l[LH] * c((1 << 32) - (1 << 16)));
         // Stores: the new word.
         let sub = l[SB] + l[SH];
         out.every_row(sub * (l[RS2V] - word(RB)));
         for k in 0..4 {
             out.every_row((one - sub) * l[RB + k]);
         }
-        out.every_row(
-            l[ST_DELTA]
-                - l[SB] * (l[RB] - l[LD_BYTE])
-                - l[SH] * (l[RB] + c(256) * l[RB + 1] - l[LD_HALF]),
-        );
+        let delta =
+            l[SB] * (l[RB] - l[LD_BYTE]) + l[SH] * (l[RB] + c(256) * l[RB + 1] - l[LD_HALF]);
         let pos = l[P] + c(1 << 8) * l[P + 1] + c(1 << 16) * l[P + 2] + c(1 << 24) * l[P + 3];
-        out.every_row(l[NEW] - old - l[ST_DELTA] * pos - l[SW] * (l[RS2V] - old));
+        out.every_row(l[NEW] - old - delta * pos - l[SW] * (l[RS2V] - old));
         // System calls (a7 = rs2 names it).
         let mut ssum = zero;
         for k in [SYS_HALT, SYS_READ, SYS_WRITE, SYS_LEN] {
@@ -398,28 +375,24 @@ impl GenericAir for CpuAir {
         }
         out.every_row(ssum - l[ECALL]);
         out.every_row(l[ECALL] * (l[RS2V] - l[SYS_READ] - c(2) * l[SYS_WRITE] - c(3) * l[SYS_LEN]));
+        let sysv = l[SYS_READ] * l[IN_WORD]
+            + l[SYS_LEN] * p(P_INPUT_LEN)
+            + (l[SYS_WRITE] + l[SYS_HALT]) * l[RS1V];
+        // What rd receives.
         out.every_row(
-            l[SYSV]
-                - l[SYS_READ] * l[IN_WORD]
-                - l[SYS_LEN] * p(P_INPUT_LEN)
-                - (l[SYS_WRITE] + l[SYS_HALT]) * l[RS1V],
+            l[RDV]
+                - l[WR_ALU] * l[ALU_OUT]
+                - l[LINK] * (l[PC] + four)
+                - l[WR_LOAD] * ldv
+                - l[ECALL] * sysv,
         );
         out.every_row((one - l[SYS_READ]) * l[IN_WORD]);
         out.every_row(l[SYS_HALT] * (l[RS1V] - p(P_EXIT)));
         // Timestamps: each access after the one before it at its address.
-        let ts = |s: u64| c(4) * l[CLK] + c(s + 1);
-        for s in 0..4 {
-            let d = DIFF + 3 * s;
-            let gap = l[d] + c(256) * l[d + 1] + c(1 << 16) * l[d + 2];
-            let e = ts(s as u64) - l[PREV + s] - one - gap;
-            if s == 2 {
-                out.every_row(mem * e);
-                out.every_row((one - mem) * l[PREV + s]);
-                out.every_row((one - mem) * gap);
-            } else {
-                out.every_row(e);
-            }
-        }
+        // (The bytes are range-checked by lookups and the previous timestamp is read from them;
+        // only the memory access's, unused without one, need a constraint.)
+        let d = DIFF + 3 * 2;
+        out.every_row((one - mem) * (l[d] + c(256) * l[d + 1] + c(1 << 16) * l[d + 2]));
     }
 }
 
@@ -437,7 +410,11 @@ impl Air for CpuAir {
     }
 
     fn constraint_degree(&self) -> usize {
-        2
+        3
+    }
+
+    fn boundary_degree(&self) -> usize {
+        1
     }
 
     crate::generic_evals!();
@@ -468,9 +445,20 @@ impl Air for CpuAir {
         ];
         for (s, (addr, read, written, mult)) in accesses.into_iter().enumerate() {
             let ts = lc(&[(CLK, 4)], s as u64 + 1);
+            // The previous timestamp: ts − 1 − the three difference bytes.
+            let d = DIFF + 3 * s;
+            let prev = Linear {
+                terms: vec![
+                    (Column::Main(CLK), g(4)),
+                    (Column::Main(d), -g(1)),
+                    (Column::Main(d + 1), -g(1 << 8)),
+                    (Column::Main(d + 2), -g(1 << 16)),
+                ],
+                constant: g(s as u64),
+            };
             l.push(Lookup::receive(
                 MEMORY,
-                vec![addr.clone(), read, col(PREV + s)],
+                vec![addr.clone(), read, prev],
                 mult.clone(),
             ));
             l.push(Lookup::send(MEMORY, vec![addr, written, ts], mult));

@@ -390,13 +390,11 @@ impl<'a> Builder<'a> {
         let (_, prev) = self.access(r1, rs1v, ts(0));
         let row = &mut self.cpu[start..start + WIDTH];
         row[RS1V] = g(u64::from(rs1v));
-        row[PREV] = g(prev);
         Self::put_diff(row, 0, ts(0), prev);
         let rs2v = self.state[r2].0;
         let (_, prev) = self.access(r2, rs2v, ts(1));
         let row = &mut self.cpu[start..start + WIDTH];
         row[RS2V] = g(u64::from(rs2v));
-        row[PREV + 1] = g(prev);
         Self::put_diff(row, 1, ts(1), prev);
         // The ALU request.
         let pc = step.pc;
@@ -419,11 +417,6 @@ impl<'a> Builder<'a> {
         row[EQ] = g(u64::from(rs1v == rs2v));
         // Inverted with the other rows' in one batch once they are built.
         row[INV] = diff;
-        let cond = (on(BEQ) && rs1v == rs2v)
-            || (on(BNE) && rs1v != rs2v)
-            || (on(BLT) && out == 1)
-            || (on(BGE) && out == 0);
-        row[COND] = g(u64::from(cond));
         if on(JALR) {
             row[LOWBIT] = g(u64::from(out & 1));
         }
@@ -467,7 +460,6 @@ impl<'a> Builder<'a> {
             let row = &mut self.cpu[start..start + WIDTH];
             row[MEM_ADDR] = g(word);
             row[NEW] = g(u64::from(new));
-            row[PREV + 2] = g(prev);
             Self::put_diff(row, 2, ts(2), prev);
             for i in 0..4 {
                 row[OB + i] = g(u64::from(ob[i]));
@@ -480,7 +472,6 @@ impl<'a> Builder<'a> {
                 _ => (0, 0),
             };
             row[LD_HALF] = g(u64::from(ld_half));
-            row[HB] = g(u64::from(hb));
             let src = if lb {
                 byte
             } else if lh {
@@ -507,7 +498,6 @@ impl<'a> Builder<'a> {
             } else {
                 0
             };
-            row[LDV] = g(u64::from(ldv));
             if sb || sh {
                 let rb = rs2v.to_le_bytes();
                 for i in 0..4 {
@@ -515,12 +505,6 @@ impl<'a> Builder<'a> {
                 }
                 self.counts.pair(u64::from(rb[0]), u64::from(rb[1]));
                 self.counts.pair(u64::from(rb[2]), u64::from(rb[3]));
-                let delta = if sb {
-                    g(u64::from(rb[0])) - g(u64::from(byte))
-                } else {
-                    g(u64::from(rb[0]) | u64::from(rb[1]) << 8) - g(u64::from(ld_half))
-                };
-                row[ST_DELTA] = delta;
             }
             self.counts.pair(u64::from(ob[0]), u64::from(ob[1]));
             self.counts.pair(u64::from(ob[2]), u64::from(ob[3]));
@@ -541,7 +525,6 @@ impl<'a> Builder<'a> {
                 _ => (SYS_LEN, step.rd_value),
             };
             row[which] = Goldilocks::ONE;
-            row[SYSV] = g(u64::from(value));
             rdv = value;
             if which == SYS_READ {
                 row[IN_WORD] = g(u64::from(value));
@@ -562,7 +545,6 @@ impl<'a> Builder<'a> {
         let row = &mut self.cpu[start..start + WIDTH];
         row[RD_OLD] = g(u64::from(rd_old));
         row[RDV] = g(u64::from(rdv));
-        row[PREV + 3] = g(prev);
         Self::put_diff(row, 3, ts(3), prev);
         // Counters.
         if self.live {
