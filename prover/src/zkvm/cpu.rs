@@ -3,8 +3,10 @@
 //! memory word and writes rd, each access a read of (address, value, timestamp) and a write
 //! of the new value at the access's own timestamp on the memory bus, the timestamps
 //! increasing (the difference less one is three range-checked bytes). Registers are memory
-//! words at [`REGISTERS`] + i; x0 only ever receives 0. The ALU operation (or the address
-//! computation of a load or store, or a branch's compare) is requested on the ALU bus.
+//! words at [`REGISTERS`] + i; x0 only ever receives 0. A store reads the register it stores
+//! through the rd access, writing it back unchanged. The ALU operation (or the address
+//! computation of a load or store, or a branch's compare) is requested on the ALU bus, on
+//! (rs1, rs2 + IMM): an instruction with an immediate names x0 as rs2.
 //!
 //! System calls read the next input word (input bus, a counter), append a byte to the output
 //! (output bus, a counter), give the input length or halt; after the halt the pc stays put,
@@ -40,73 +42,69 @@ pub(super) const RS2: usize = 3;
 pub(super) const RD: usize = 4;
 pub(super) const IMM: usize = 5;
 pub(super) const OFF: usize = 6;
-pub(super) const Y_IMM: usize = 7;
-pub(super) const X_PC: usize = 8;
-pub(super) const WR_ALU: usize = 9;
-pub(super) const LINK: usize = 10;
-pub(super) const JAL: usize = 11;
-pub(super) const JALR: usize = 12;
-pub(super) const BEQ: usize = 13;
-pub(super) const BNE: usize = 14;
-pub(super) const BLT: usize = 15;
-pub(super) const BGE: usize = 16;
-pub(super) const LB: usize = 17;
-pub(super) const LBU: usize = 18;
-pub(super) const LH: usize = 19;
-pub(super) const LHU: usize = 20;
-pub(super) const LW: usize = 21;
-pub(super) const SB: usize = 22;
-pub(super) const SH: usize = 23;
-pub(super) const SW: usize = 24;
-pub(super) const ECALL: usize = 25;
-pub(super) const WR_LOAD: usize = 26;
-pub(super) const USE_ALU: usize = 27;
+pub(super) const WR_ALU: usize = 7;
+pub(super) const LINK: usize = 8;
+pub(super) const JAL: usize = 9;
+pub(super) const JALR: usize = 10;
+/// A branch taken when `EQ` is 1 (BEQ, BLT, BLTU), and one taken when it is 0 (BNE, BGE,
+/// BGEU).
+pub(super) const BR_IF: usize = 11;
+pub(super) const BR_UNLESS: usize = 12;
+pub(super) const LB: usize = 13;
+pub(super) const LBU: usize = 14;
+pub(super) const LH: usize = 15;
+pub(super) const LHU: usize = 16;
+pub(super) const LW: usize = 17;
+pub(super) const SB: usize = 18;
+pub(super) const SH: usize = 19;
+pub(super) const SW: usize = 20;
+pub(super) const ECALL: usize = 21;
+pub(super) const WR_LOAD: usize = 22;
+pub(super) const USE_ALU: usize = 23;
 /// Decoded fields of an instruction (pc included).
-pub const FIELDS: usize = 28;
+pub const FIELDS: usize = 24;
 
 /// The cycle.
-pub const CLK: usize = 28;
+pub const CLK: usize = 24;
 /// The pc of the next cycle.
-pub const NEXT_PC: usize = 29;
-pub(super) const RS1V: usize = 30;
-pub(super) const RS2V: usize = 31;
-pub(super) const RD_OLD: usize = 32;
+pub const NEXT_PC: usize = 25;
+pub(super) const RS1V: usize = 26;
+pub(super) const RS2V: usize = 27;
+pub(super) const RD_OLD: usize = 28;
 /// The value written to rd.
-pub const RDV: usize = 33;
+pub const RDV: usize = 29;
 /// Three bytes per access (rs1, rs2, memory, rd): timestamp − previous − 1. The previous
 /// timestamp is not a column of its own: the memory bus reads it as this linear expression.
-pub(super) const DIFF: usize = 34;
-pub(super) const MEM_ADDR: usize = 46;
+pub(super) const DIFF: usize = 30;
+pub(super) const MEM_ADDR: usize = 42;
 /// The memory word after the access.
-pub const NEW: usize = 47;
+pub const NEW: usize = 43;
 /// The four bytes of the memory word accessed, before the access.
-pub const OB: usize = 48;
+pub const OB: usize = 44;
 /// One-hot byte position of the access.
-pub(super) const P: usize = 52;
-/// rs2's bytes (stores of a byte or half).
-pub(super) const RB: usize = 56;
-pub(super) const LD_BYTE: usize = 60;
-pub(super) const LD_HALF: usize = 61;
-pub(super) const SGN: usize = 62;
-pub(super) const SGN_SRC: usize = 63;
-pub(super) const ALU_X: usize = 64;
-pub(super) const ALU_Y: usize = 65;
+pub(super) const P: usize = 48;
+/// The stored register's bytes (stores of a byte or half).
+pub(super) const RB: usize = 52;
+pub(super) const LD_BYTE: usize = 56;
+pub(super) const LD_HALF: usize = 57;
+pub(super) const SGN: usize = 58;
+pub(super) const SGN_SRC: usize = 59;
 /// The ALU's result.
-pub const ALU_OUT: usize = 66;
-pub(super) const EQ: usize = 67;
-pub(super) const INV: usize = 68;
-pub(super) const LOWBIT: usize = 69;
-pub(super) const LIVE: usize = 70;
-pub(super) const COUNT: usize = 71;
-pub(super) const IN_IDX: usize = 72;
-pub(super) const OUT_IDX: usize = 73;
-pub(super) const IN_WORD: usize = 74;
-pub(super) const SYS_HALT: usize = 75;
-pub(super) const SYS_READ: usize = 76;
-pub(super) const SYS_WRITE: usize = 77;
-pub(super) const SYS_LEN: usize = 78;
+pub const ALU_OUT: usize = 60;
+pub(super) const EQ: usize = 61;
+pub(super) const INV: usize = 62;
+pub(super) const LOWBIT: usize = 63;
+pub(super) const LIVE: usize = 64;
+pub(super) const COUNT: usize = 65;
+pub(super) const IN_IDX: usize = 66;
+pub(super) const OUT_IDX: usize = 67;
+pub(super) const IN_WORD: usize = 68;
+pub(super) const SYS_HALT: usize = 69;
+pub(super) const SYS_READ: usize = 70;
+pub(super) const SYS_WRITE: usize = 71;
+pub(super) const SYS_LEN: usize = 72;
 /// Columns of the CPU table.
-pub const WIDTH: usize = 79;
+pub const WIDTH: usize = 73;
 
 /// Public values: exit code, cycles (live rows), input length in bytes, output bytes written
 /// by the segment's end, then the pc, input words read and output bytes written at its start,
@@ -158,17 +156,19 @@ pub fn fields(pc: u32, ins: &Instruction) -> Option<([Goldilocks; FIELDS], Optio
             f[RD] = g(u64::from(ins.rd));
         }
     };
-    let immediate = |f: &mut [Goldilocks; FIELDS]| {
-        f[IMM] = g(u64::from(imm as u32));
-        f[Y_IMM] = Goldilocks::ONE;
-    };
+    // The ALU's second operand is rs2 + IMM: an instruction with an immediate reads x0 (zero)
+    // as rs2, so that no column has to choose between the two.
+    let immediate = |f: &mut [Goldilocks; FIELDS], imm: u32| f[IMM] = g(u64::from(imm));
     match ins.op {
         Lui | Auipc | Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli | Srai => {
             reg(&mut f, ins.op != Lui && ins.op != Auipc, false, true);
-            immediate(&mut f);
-            if ins.op == Auipc {
-                set(&mut f, X_PC);
-            }
+            // AUIPC's pc + imm is a constant of the program: it is LUI of that constant, so
+            // the ALU's first operand is always rs1 (x0 for both).
+            let imm = match ins.op {
+                Auipc => pc.wrapping_add(imm as u32),
+                _ => imm as u32,
+            };
+            immediate(&mut f, imm);
             alu_op = Some(match ins.op {
                 Lui | Auipc => Add,
                 op => alu::base(op),
@@ -191,7 +191,7 @@ pub fn fields(pc: u32, ins: &Instruction) -> Option<([Goldilocks; FIELDS], Optio
                 f[OFF] = gi(i64::from(imm));
                 set(&mut f, JAL);
             } else {
-                immediate(&mut f);
+                immediate(&mut f, imm as u32);
                 alu_op = Some(Add);
                 set(&mut f, JALR);
             }
@@ -203,20 +203,25 @@ pub fn fields(pc: u32, ins: &Instruction) -> Option<([Goldilocks; FIELDS], Optio
             reg(&mut f, true, true, false);
             f[OFF] = gi(i64::from(imm));
             let (flag, op) = match ins.op {
-                Beq => (BEQ, None),
-                Bne => (BNE, None),
-                Blt => (BLT, Some(Slt)),
-                Bltu => (BLT, Some(Sltu)),
-                Bge => (BGE, Some(Slt)),
-                _ => (BGE, Some(Sltu)),
+                Beq => (BR_IF, None),
+                Bne => (BR_UNLESS, None),
+                Blt => (BR_IF, Some(Slt)),
+                Bltu => (BR_IF, Some(Sltu)),
+                Bge => (BR_UNLESS, Some(Slt)),
+                _ => (BR_UNLESS, Some(Sltu)),
             };
             set(&mut f, flag);
             alu_op = op;
         }
         Lb | Lbu | Lh | Lhu | Lw | Sb | Sh | Sw => {
             let store = matches!(ins.op, Sb | Sh | Sw);
-            reg(&mut f, true, store, !store);
-            immediate(&mut f);
+            reg(&mut f, true, false, !store);
+            // A store reads the register it stores through the rd access (and writes it back
+            // unchanged), which leaves rs2 to x0 and the ALU's second operand to IMM.
+            if store {
+                f[RD] = g(u64::from(ins.rs2));
+            }
+            immediate(&mut f, imm as u32);
             alu_op = Some(Add);
             let flag = match ins.op {
                 Lb => LB,
@@ -306,10 +311,7 @@ impl GenericAir for CpuAir {
         // The next pc. (The products that feed degree-2 terms are expressions, not columns: the
         // lookups already make the quotient two chunks long, which degree 3 needs too.)
         let four = c(4);
-        let cond = l[BEQ] * l[EQ]
-            + l[BNE] * (one - l[EQ])
-            + l[BLT] * l[ALU_OUT]
-            + l[BGE] * (one - l[ALU_OUT]);
+        let cond = l[BR_IF] * l[EQ] + l[BR_UNLESS] * (one - l[EQ]);
         out.every_row(
             l[NEXT_PC]
                 - l[PC]
@@ -320,14 +322,16 @@ impl GenericAir for CpuAir {
                 + four * l[SYS_HALT],
         );
         let diff = l[RS1V] - l[RS2V];
-        out.every_row(l[EQ] * diff);
-        out.every_row(one - l[EQ] - diff * l[INV]);
+        // EQ: without an ALU request, whether rs1 = rs2 (BEQ, BNE); with one, its result
+        // (the compare of BLT and BGE, a bit by the ALU's constraints).
+        let no_alu = one - l[USE_ALU];
+        out.every_row(no_alu * l[EQ] * diff);
+        out.every_row(no_alu * (one - l[EQ] - diff * l[INV]));
         out.every_row(l[EQ] * l[INV]);
+        out.every_row(l[USE_ALU] * (l[EQ] - l[ALU_OUT]));
         out.every_row(l[LOWBIT] * (one - l[LOWBIT]));
         out.every_row((one - l[JALR]) * l[LOWBIT]);
-        // The ALU request.
-        out.every_row(l[ALU_X] - (one - l[X_PC]) * l[RS1V] - l[X_PC] * l[PC]);
-        out.every_row(l[ALU_Y] - (one - l[Y_IMM]) * l[RS2V] - l[Y_IMM] * l[IMM]);
+        // The ALU request (rs1, rs2 + IMM) is a lookup; no request, no result.
         out.every_row((one - l[USE_ALU]) * l[ALU_OUT]);
         // Memory: the word address and byte position, the old word's bytes.
         let mem = MEM_FLAGS.iter().fold(zero, |acc, &k| acc + l[k]);
@@ -357,16 +361,17 @@ impl GenericAir for CpuAir {
             + (l[LB] + l[LBU]) * l[LD_BYTE]
             + (l[LH] + l[LHU]) * l[LD_HALF]
             + l[SGN] * (l[LB] * c((1 << 32) - (1 << 8)) + l[LH] * c((1 << 32) - (1 << 16)));
-        // Stores: the new word.
+        // Stores: the new word (the stored register read through the rd access).
+        let store = l[SB] + l[SH] + l[SW];
         let sub = l[SB] + l[SH];
-        out.every_row(sub * (l[RS2V] - word(RB)));
+        out.every_row(sub * (l[RD_OLD] - word(RB)));
         for k in 0..4 {
             out.every_row((one - sub) * l[RB + k]);
         }
         let delta =
             l[SB] * (l[RB] - l[LD_BYTE]) + l[SH] * (l[RB] + c(256) * l[RB + 1] - l[LD_HALF]);
         let pos = l[P] + c(1 << 8) * l[P + 1] + c(1 << 16) * l[P + 2] + c(1 << 24) * l[P + 3];
-        out.every_row(l[NEW] - old - delta * pos - l[SW] * (l[RS2V] - old));
+        out.every_row(l[NEW] - old - delta * pos - l[SW] * (l[RD_OLD] - old));
         // System calls (a7 = rs2 names it).
         let mut ssum = zero;
         for k in [SYS_HALT, SYS_READ, SYS_WRITE, SYS_LEN] {
@@ -384,7 +389,8 @@ impl GenericAir for CpuAir {
                 - l[WR_ALU] * l[ALU_OUT]
                 - l[LINK] * (l[PC] + four)
                 - l[WR_LOAD] * ldv
-                - l[ECALL] * sysv,
+                - l[ECALL] * sysv
+                - store * l[RD_OLD],
         );
         out.every_row((one - l[SYS_READ]) * l[IN_WORD]);
         out.every_row(l[SYS_HALT] * (l[RS1V] - p(P_EXIT)));
@@ -426,7 +432,12 @@ impl Air for CpuAir {
             Lookup::send(PROGRAM, (0..FIELDS).map(col).collect(), one.clone()),
             Lookup::send(
                 ALU,
-                vec![col(ALU_OP), col(ALU_X), col(ALU_Y), col(ALU_OUT)],
+                vec![
+                    col(ALU_OP),
+                    col(RS1V),
+                    lc(&[(RS2V, 1), (IMM, 1)], 0),
+                    col(ALU_OUT),
+                ],
                 col(USE_ALU),
             ),
         ];

@@ -396,10 +396,11 @@ impl<'a> Builder<'a> {
         let row = &mut self.cpu[start..start + WIDTH];
         row[RS2V] = g(u64::from(rs2v));
         Self::put_diff(row, 1, ts(1), prev);
-        // The ALU request.
+        // The ALU request: (rs1, rs2 + IMM), rs2 being x0 where IMM is not zero.
         let pc = step.pc;
-        let x = if on(X_PC) { pc } else { rs1v };
-        let y = if on(Y_IMM) { f(IMM) as u32 } else { rs2v };
+        let (x, imm) = (rs1v, f(IMM) as u32);
+        debug_assert!(imm == 0 || rs2v == 0);
+        let y = rs2v | imm;
         let out = match alu_op {
             Some(op) => {
                 let out = super::machine::alu(op, x, y);
@@ -410,13 +411,14 @@ impl<'a> Builder<'a> {
             None => 0,
         };
         let row = &mut self.cpu[start..start + WIDTH];
-        row[ALU_X] = g(u64::from(x));
-        row[ALU_Y] = g(u64::from(y));
         row[ALU_OUT] = g(u64::from(out));
-        let diff = g(u64::from(rs1v)) - g(u64::from(rs2v));
-        row[EQ] = g(u64::from(rs1v == rs2v));
-        // Inverted with the other rows' in one batch once they are built.
-        row[INV] = diff;
+        if alu_op.is_some() {
+            row[EQ] = g(u64::from(out));
+        } else {
+            row[EQ] = g(u64::from(rs1v == rs2v));
+            // Inverted with the other rows' in one batch once they are built.
+            row[INV] = g(u64::from(rs1v)) - g(u64::from(rs2v));
+        }
         if on(JALR) {
             row[LOWBIT] = g(u64::from(out & 1));
         }
@@ -432,6 +434,8 @@ impl<'a> Builder<'a> {
             on(SW),
         );
         let mut ldv = 0u32;
+        // A store's register, read through the rd access.
+        let stored = self.state[r3].0;
         if lb || lbu || lh || lhu || lw || sb || sh || sw {
             let (word, pos) = (u64::from(out / 4), (out % 4) as usize);
             let r = self
@@ -448,11 +452,11 @@ impl<'a> Builder<'a> {
             };
             let shift = 8 * pos as u32;
             let new = if sw {
-                rs2v
+                stored
             } else if sb {
-                old & !(0xff << shift) | (rs2v & 0xff) << shift
+                old & !(0xff << shift) | (stored & 0xff) << shift
             } else if sh {
-                old & !(0xffff << shift) | (rs2v & 0xffff) << shift
+                old & !(0xffff << shift) | (stored & 0xffff) << shift
             } else {
                 old
             };
@@ -499,7 +503,7 @@ impl<'a> Builder<'a> {
                 0
             };
             if sb || sh {
-                let rb = rs2v.to_le_bytes();
+                let rb = stored.to_le_bytes();
                 for i in 0..4 {
                     row[RB + i] = g(u64::from(rb[i]));
                 }
@@ -516,7 +520,11 @@ impl<'a> Builder<'a> {
         let row = &mut self.cpu[start..start + WIDTH];
         row[IN_IDX] = g(self.in_idx);
         row[OUT_IDX] = g(self.out_idx);
-        let mut rdv = step.rd_value;
+        let mut rdv = if sb || sh || sw {
+            stored
+        } else {
+            step.rd_value
+        };
         if on(ECALL) {
             let (which, value) = match rs2v {
                 0 => (SYS_HALT, rs1v),
@@ -1034,5 +1042,74 @@ mod tests {
                 "{name}: {rows} rows for {requests} requests"
             );
         }
+    }
+
+    /// Whether the CPU's every-row constraints vanish on `local` (followed by `next`).
+    fn every_row_holds(local: &[Goldilocks], next: &[Goldilocks], public: &[Goldilocks]) -> bool {
+        use crate::stark::{Constraints, Ext, Frame};
+        let ext = |r: &[Goldilocks]| r.iter().map(|&v| Ext::from(v)).collect::<Vec<_>>();
+        let (local, next) = (ext(local), ext(next));
+        let mut c = Constraints::new(Ext::new(g(0x1234_5678_9abc_def1), g(77)));
+        let frame = Frame {
+            local: &local,
+            next: &next,
+            preprocessed: &[],
+            preprocessed_next: &[],
+        };
+        CpuAir.eval(&frame, public, &mut c);
+        c.every == Ext::ZERO
+    }
+
+    /// What the ALU request's (rs1, rs2 + IMM) and the columns it replaced rely on: an
+    /// instruction with an immediate names x0 as rs2; a compare branch's EQ is its ALU result
+    /// (flipped, with the next pc made to agree, the row fails); a store writes the register
+    /// it read through the rd access back unchanged (another value fails).
+    #[test]
+    fn operands_branches_and_stores_are_bound_in_the_row() {
+        let sort: Vec<u8> = (0..64u32)
+            .flat_map(|i| (i.wrapping_mul(0x9e37_79b9) ^ 0x5bd1_e995).to_le_bytes())
+            .collect();
+        let on = |r: &[Goldilocks], k: usize| r[k] == Goldilocks::ONE;
+        let (mut branches, mut stores) = (0, 0);
+        for (name, input) in [("sha256", vec![0x5a; 70]), ("sort", sort)] {
+            let program = guest(name);
+            let t = traces(&program, &input, 1 << 20).unwrap();
+            let public = Context::new(&program, &input).unwrap().public(&t.segment);
+            let rows: Vec<&[Goldilocks]> = t.tables[0].chunks_exact(WIDTH).collect();
+            for (i, row) in rows.iter().enumerate() {
+                if row[IMM] != Goldilocks::ZERO {
+                    assert_eq!(
+                        row[RS2],
+                        Goldilocks::ZERO,
+                        "row {i}: an immediate beside rs2"
+                    );
+                }
+                let next = rows[(i + 1) % rows.len()];
+                assert!(every_row_holds(row, next, &public), "row {i}: honest row");
+                let mut bad = row.to_vec();
+                if (on(row, BR_IF) || on(row, BR_UNLESS)) && on(row, USE_ALU) {
+                    branches += 1;
+                    bad[EQ] = Goldilocks::ONE - row[EQ];
+                    let taken = on(&bad, BR_IF) == on(&bad, EQ);
+                    bad[NEXT_PC] = row[PC] + if taken { row[OFF] } else { g(4) };
+                    assert!(
+                        !every_row_holds(&bad, next, &public),
+                        "row {i}: flipped branch"
+                    );
+                } else if on(row, SB) || on(row, SH) || on(row, SW) {
+                    stores += 1;
+                    assert_eq!(
+                        row[RDV], row[RD_OLD],
+                        "row {i}: a store changed its register"
+                    );
+                    bad[RDV] += Goldilocks::ONE;
+                    assert!(!every_row_holds(&bad, next, &public), "row {i}: store");
+                }
+            }
+        }
+        assert!(
+            branches > 100 && stores > 100,
+            "{branches} branches, {stores} stores"
+        );
     }
 }
