@@ -174,6 +174,20 @@ fn malicious_traces_are_rejected() {
         *cell(&mut t, r, CLK) = Goldilocks::new(r as u64);
     }
     rejected(&p, &input, &t, "a skipped instruction");
+    // A timestamp difference written out of range: its 16-bit limb 2^16 less and its byte one
+    // more (the same previous timestamp), the byte-pair table's counts (table 8: a PAIRS and
+    // a U16 multiplicity per row) moved to match. Only the 16-bit range check can refuse it.
+    let mut t = honest.clone();
+    let mut at = |c: usize| cell(&mut t, add, cpu::DIFF + c).as_canonical_u64() as usize;
+    let (lo, hi, hi_next) = (at(0), at(1), at(3));
+    assert!(hi < 255);
+    *cell(&mut t, add, cpu::DIFF) -= Goldilocks::new(1 << 16);
+    *cell(&mut t, add, cpu::DIFF + 1) += Goldilocks::ONE;
+    let pairs = &mut t.tables[8];
+    pairs[2 * (hi + 256 * hi_next)] -= Goldilocks::ONE;
+    pairs[2 * (hi + 1 + 256 * hi_next)] += Goldilocks::ONE;
+    pairs[2 * lo + 1] -= Goldilocks::ONE;
+    rejected(&p, &input, &t, "a timestamp difference out of range");
     // A forged output: the claim's output byte flipped under the honest traces.
     let mut t = honest.clone();
     t.segment.output[0] ^= 1;

@@ -25,6 +25,8 @@ pub const BITWISE: u32 = 1;
 pub const ALU: u32 = 2;
 /// (x, y) for bytes x, y.
 pub const PAIRS: u32 = 3;
+/// (x) for x < 2^16: the byte-pair table's rows read as x + 256·y.
+pub const U16: u32 = 9;
 
 /// The operations this table proves, in selector order.
 pub const OPS: [Op; 7] = [
@@ -208,11 +210,13 @@ impl Air for AluAir {
     }
 }
 
-/// A preprocessed table of 2^16 rows over byte pairs (x, y), receiving on `bus` each row as
-/// many times as its multiplicity column says: with `bitwise`, rows (x, y, x & y, x ^ y).
+/// A preprocessed table of 2^16 rows over byte pairs (x, y), receiving each row as many times
+/// as a multiplicity column says: with `bitwise`, rows (x, y, x & y, x ^ y) on [`BITWISE`];
+/// without, rows (x, y) on [`PAIRS`] and, with a second multiplicity column, x + 256·y on
+/// [`U16`] (a 16-bit range check in one column).
 #[derive(Clone, Copy, Debug)]
 pub struct BytePairsAir {
-    /// (x, y, x & y, x ^ y) on [`BITWISE`], or (x, y) on [`PAIRS`].
+    /// (x, y, x & y, x ^ y) on [`BITWISE`], or (x, y) on [`PAIRS`] and x + 256·y on [`U16`].
     pub bitwise: bool,
 }
 
@@ -237,7 +241,7 @@ impl Air for BytePairsAir {
     }
 
     fn width(&self) -> usize {
-        1
+        if self.bitwise { 1 } else { 2 }
     }
 
     fn num_public_values(&self) -> usize {
@@ -268,8 +272,20 @@ impl Air for BytePairsAir {
         let values = (0..self.preprocessed_width())
             .map(|c| Linear::column(Column::Preprocessed(c)))
             .collect();
-        let bus = if self.bitwise { BITWISE } else { PAIRS };
-        vec![Lookup::receive(bus, values, col(0))]
+        if self.bitwise {
+            return vec![Lookup::receive(BITWISE, values, col(0))];
+        }
+        let u16 = Linear {
+            terms: vec![
+                (Column::Preprocessed(0), Goldilocks::ONE),
+                (Column::Preprocessed(1), g(256)),
+            ],
+            constant: Goldilocks::ZERO,
+        };
+        vec![
+            Lookup::receive(PAIRS, values, col(0)),
+            Lookup::receive(U16, vec![u16], col(1)),
+        ]
     }
 }
 
@@ -320,6 +336,8 @@ pub struct Counts {
     pub bytes: Vec<u64>,
     /// [`PAIRS`]: by x + 256·y.
     pub pairs: Vec<u64>,
+    /// [`U16`]: by value.
+    pub u16: Vec<u64>,
     /// [`BITWISE`]: by x + 256·y.
     pub bitwise: Vec<u64>,
     /// The shift table: by x + 256·right.
@@ -331,6 +349,7 @@ impl Default for Counts {
         Self {
             bytes: vec![0; 256],
             pairs: vec![0; 1 << 16],
+            u16: vec![0; 1 << 16],
             bitwise: vec![0; 1 << 16],
             shift: vec![0; 512],
         }
@@ -348,6 +367,11 @@ impl Counts {
         self.pairs[(x | y << 8) as usize] += 1;
     }
 
+    /// A value below 2^16.
+    pub fn u16(&mut self, x: u64) {
+        self.u16[x as usize] += 1;
+    }
+
     /// A bitwise row.
     pub fn bitwise(&mut self, x: u64, y: u64) {
         self.bitwise[(x | y << 8) as usize] += 1;
@@ -362,6 +386,15 @@ impl Counts {
     pub fn column(counts: &[u64]) -> Vec<Goldilocks> {
         counts.iter().map(|&c| g(c)).collect()
     }
+
+    /// The byte-pair table's trace: each row's [`PAIRS`] and [`U16`] multiplicities.
+    pub fn pairs_trace(&self) -> Vec<Goldilocks> {
+        self.pairs
+            .iter()
+            .zip(&self.u16)
+            .flat_map(|(&p, &u)| [g(p), g(u)])
+            .collect()
+    }
 }
 
 /// The traces of one ALU statement: the calls, the ALU table, the bitwise and byte-pair
@@ -374,7 +407,7 @@ pub struct AluTraces {
     pub alu: Vec<Goldilocks>,
     /// The bitwise table's multiplicities.
     pub bitwise: Vec<Goldilocks>,
-    /// The byte-pair table's multiplicities.
+    /// The byte-pair table's trace ([`Counts::pairs_trace`]).
     pub pairs: Vec<Goldilocks>,
     /// The byte table's multiplicities (`ByteRangeAir`).
     pub bytes: Vec<Goldilocks>,
@@ -475,7 +508,7 @@ pub fn traces(calls: &[(Op, u32, u32)]) -> Option<AluTraces> {
         push_row(&mut t.alu, op, a, b, mult, &mut counts)?;
     }
     t.bitwise = Counts::column(&counts.bitwise);
-    t.pairs = Counts::column(&counts.pairs);
+    t.pairs = counts.pairs_trace();
     t.bytes = Counts::column(&counts.bytes);
     Some(t)
 }

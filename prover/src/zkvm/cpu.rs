@@ -2,7 +2,7 @@
 //! (pc and the decoded fields, [`FIELDS`] of them), reads rs1 and rs2, accesses at most one
 //! memory word and writes rd, each access a read of (address, value, timestamp) and a write
 //! of the new value at the access's own timestamp on the memory bus, the timestamps
-//! increasing (the difference less one is three range-checked bytes). Registers are memory
+//! increasing (the difference less one is a range-checked 16-bit limb and byte). Registers are memory
 //! words at [`REGISTERS`] + i; x0 only ever receives 0. A store reads the register it stores
 //! through the rd access, writing it back unchanged. The ALU operation (or the address
 //! computation of a load or store, or a branch's compare) is requested on the ALU bus, on
@@ -16,7 +16,7 @@
 
 use carbide_field::{Field, Goldilocks};
 
-use super::alu::{self, ALU, BYTES, PAIRS};
+use super::alu::{self, ALU, BYTES, PAIRS, U16};
 use super::decode::{Instruction, Op};
 use crate::stark::{Air, Column, Fold, Frame, GenericAir, Linear, Lookup, Value};
 
@@ -73,38 +73,39 @@ pub(super) const RS2V: usize = 27;
 pub(super) const RD_OLD: usize = 28;
 /// The value written to rd.
 pub const RDV: usize = 29;
-/// Three bytes per access (rs1, rs2, memory, rd): timestamp − previous − 1. The previous
-/// timestamp is not a column of its own: the memory bus reads it as this linear expression.
-pub(super) const DIFF: usize = 30;
-pub(super) const MEM_ADDR: usize = 42;
+/// Two columns per access (rs1, rs2, memory, rd): timestamp − previous − 1 as a 16-bit limb
+/// and a byte above it. The previous timestamp is not a column of its own: the memory bus
+/// reads it as this linear expression.
+pub const DIFF: usize = 30;
+pub(super) const MEM_ADDR: usize = 38;
 /// The memory word after the access.
-pub const NEW: usize = 43;
+pub const NEW: usize = 39;
 /// The four bytes of the memory word accessed, before the access.
-pub const OB: usize = 44;
+pub const OB: usize = 40;
 /// One-hot byte position of the access.
-pub(super) const P: usize = 48;
+pub(super) const P: usize = 44;
 /// The stored register's bytes (stores of a byte or half).
-pub(super) const RB: usize = 52;
-pub(super) const LD_BYTE: usize = 56;
-pub(super) const LD_HALF: usize = 57;
-pub(super) const SGN: usize = 58;
-pub(super) const SGN_SRC: usize = 59;
+pub(super) const RB: usize = 48;
+pub(super) const LD_BYTE: usize = 52;
+pub(super) const LD_HALF: usize = 53;
+pub(super) const SGN: usize = 54;
+pub(super) const SGN_SRC: usize = 55;
 /// The ALU's result.
-pub const ALU_OUT: usize = 60;
-pub(super) const EQ: usize = 61;
-pub(super) const INV: usize = 62;
-pub(super) const LOWBIT: usize = 63;
-pub(super) const LIVE: usize = 64;
-pub(super) const COUNT: usize = 65;
-pub(super) const IN_IDX: usize = 66;
-pub(super) const OUT_IDX: usize = 67;
-pub(super) const IN_WORD: usize = 68;
-pub(super) const SYS_HALT: usize = 69;
-pub(super) const SYS_READ: usize = 70;
-pub(super) const SYS_WRITE: usize = 71;
-pub(super) const SYS_LEN: usize = 72;
+pub const ALU_OUT: usize = 56;
+pub(super) const EQ: usize = 57;
+pub(super) const INV: usize = 58;
+pub(super) const LOWBIT: usize = 59;
+pub(super) const LIVE: usize = 60;
+pub(super) const COUNT: usize = 61;
+pub(super) const IN_IDX: usize = 62;
+pub(super) const OUT_IDX: usize = 63;
+pub(super) const IN_WORD: usize = 64;
+pub(super) const SYS_HALT: usize = 65;
+pub(super) const SYS_READ: usize = 66;
+pub(super) const SYS_WRITE: usize = 67;
+pub(super) const SYS_LEN: usize = 68;
 /// Columns of the CPU table.
-pub const WIDTH: usize = 73;
+pub const WIDTH: usize = 69;
 
 /// Public values: exit code, cycles (live rows), input length in bytes, output bytes written
 /// by the segment's end, then the pc, input words read and output bytes written at its start,
@@ -397,8 +398,8 @@ impl GenericAir for CpuAir {
         // Timestamps: each access after the one before it at its address.
         // (The bytes are range-checked by lookups and the previous timestamp is read from them;
         // only the memory access's, unused without one, need a constraint.)
-        let d = DIFF + 3 * 2;
-        out.every_row((one - mem) * (l[d] + c(256) * l[d + 1] + c(1 << 16) * l[d + 2]));
+        let d = DIFF + 2 * 2;
+        out.every_row((one - mem) * (l[d] + c(1 << 16) * l[d + 1]));
     }
 }
 
@@ -456,14 +457,13 @@ impl Air for CpuAir {
         ];
         for (s, (addr, read, written, mult)) in accesses.into_iter().enumerate() {
             let ts = lc(&[(CLK, 4)], s as u64 + 1);
-            // The previous timestamp: ts − 1 − the three difference bytes.
-            let d = DIFF + 3 * s;
+            // The previous timestamp: ts − 1 − the difference's limb and byte.
+            let d = DIFF + 2 * s;
             let prev = Linear {
                 terms: vec![
                     (Column::Main(CLK), g(4)),
                     (Column::Main(d), -g(1)),
-                    (Column::Main(d + 1), -g(1 << 8)),
-                    (Column::Main(d + 2), -g(1 << 16)),
+                    (Column::Main(d + 1), -g(1 << 16)),
                 ],
                 constant: g(s as u64),
             };
@@ -476,10 +476,10 @@ impl Air for CpuAir {
         }
         let pair = |x: usize, y: usize, m: Linear| Lookup::send(PAIRS, vec![col(x), col(y)], m);
         for s in 0..4 {
-            l.push(pair(DIFF + 3 * s, DIFF + 3 * s + 1, one.clone()));
+            l.push(Lookup::send(U16, vec![col(DIFF + 2 * s)], one.clone()));
         }
-        l.push(pair(DIFF + 2, DIFF + 5, one.clone()));
-        l.push(pair(DIFF + 8, DIFF + 11, one.clone()));
+        l.push(pair(DIFF + 1, DIFF + 3, one.clone()));
+        l.push(pair(DIFF + 5, DIFF + 7, one.clone()));
         l.push(pair(OB, OB + 1, one.clone()));
         l.push(pair(OB + 2, OB + 3, one.clone()));
         let sub = lc(&[(SB, 1), (SH, 1)], 0);

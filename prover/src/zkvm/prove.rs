@@ -32,7 +32,8 @@ use crate::stark::{
     VerifyingKey, prove_tables, prove_tables_unchecked, verify_tables_with_key,
 };
 
-/// The most cycles one segment covers (timestamps stay below 2^24, three bytes).
+/// The most cycles one segment covers (timestamp differences stay below 2^24: a 16-bit limb
+/// and a byte).
 pub const MAX_LOG_CYCLES: u32 = 22;
 
 /// Why a program could not be proved or its proof was rejected.
@@ -362,9 +363,8 @@ impl<'a> Builder<'a> {
 
     fn put_diff(row: &mut [Goldilocks], slot: usize, ts: u64, prev: u64) {
         let d = ts - prev - 1;
-        for i in 0..3 {
-            row[DIFF + 3 * slot + i] = g(d >> (8 * i) & 255);
-        }
+        row[DIFF + 2 * slot] = g(d & 0xffff);
+        row[DIFF + 2 * slot + 1] = g(d >> 16);
     }
 
     /// One row for `step`, the `clk`-th; `next_pc` the following row's pc.
@@ -563,14 +563,13 @@ impl<'a> Builder<'a> {
         if row[SYS_HALT] == Goldilocks::ONE {
             self.live = false;
         }
-        for s in 0..4 {
-            let d = |i: usize| row[DIFF + 3 * s + i].as_canonical_u64();
-            self.counts.pair(d(0), d(1));
+        let d = |i: usize| row[DIFF + i].as_canonical_u64();
+        let (lo, hi) = ([d(0), d(2), d(4), d(6)], [d(1), d(3), d(5), d(7)]);
+        for x in lo {
+            self.counts.u16(x);
         }
-        let d2 = |s: usize| row[DIFF + 3 * s + 2].as_canonical_u64();
-        let (a, b, c, e) = (d2(0), d2(1), d2(2), d2(3));
-        self.counts.pair(a, b);
-        self.counts.pair(c, e);
+        self.counts.pair(hi[0], hi[1]);
+        self.counts.pair(hi[2], hi[3]);
         Ok(())
     }
 }
@@ -728,7 +727,7 @@ impl Segments<'_> {
                 b.alu,
                 b.mul,
                 column(&b.counts.bitwise),
-                column(&b.counts.pairs),
+                b.counts.pairs_trace(),
                 column(&b.counts.bytes),
                 column(&b.counts.shift),
                 TagAir::trace(),
