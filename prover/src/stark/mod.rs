@@ -269,28 +269,15 @@ pub fn check_trace<A: Air + ?Sized>(
         .preprocessed(n.trailing_zeros())
         .filter(|f| f.len() == n * pw)
         .ok_or_else(|| ProveError::Shape(format!("no preprocessed columns for {n} rows")))?;
-    let row = |m: &[Goldilocks], width: usize, i: usize| -> Vec<Ext> {
-        m[i * width..(i + 1) * width]
-            .iter()
-            .map(|&v| Ext::from(v))
-            .collect()
-    };
+    fn row(m: &[Goldilocks], width: usize, i: usize) -> &[Goldilocks] {
+        &m[i * width..(i + 1) * width]
+    }
     let alpha = Ext::new(Goldilocks::new(0x1234_5678_9abc_def1), Goldilocks::new(77));
     let mut c = Constraints::new(alpha);
     for i in 0..n {
         let (local, next) = (row(trace, w, i), row(trace, w, (i + 1) % n));
-        let (pl, pn) = (row(&fixed, pw, i), row(&fixed, pw, (i + 1) % n));
-        c.reset();
-        air.eval(
-            &Frame {
-                local: &local,
-                next: &next,
-                preprocessed: &pl,
-                preprocessed_next: &pn,
-            },
-            public,
-            &mut c,
-        );
+        let fixed = [row(&fixed, pw, i), row(&fixed, pw, (i + 1) % n)];
+        eval_row(air, &mut c, [local, next], fixed, public);
         let applies = [
             (i == 0, c.first),
             (i == n - 1, c.last),
@@ -302,6 +289,30 @@ pub fn check_trace<A: Air + ?Sized>(
         }
     }
     Ok(())
+}
+
+/// Folds into `c` (reset first) the constraints of a row `local` followed by `next`, with
+/// their preprocessed rows.
+pub(crate) fn eval_row<A: Air + ?Sized>(
+    air: &A,
+    c: &mut Constraints,
+    [local, next]: [&[Goldilocks]; 2],
+    [pl, pn]: [&[Goldilocks]; 2],
+    public: &[Goldilocks],
+) {
+    let ext = |r: &[Goldilocks]| r.iter().map(|&v| Ext::from(v)).collect::<Vec<_>>();
+    let (local, next, pl, pn) = (ext(local), ext(next), ext(pl), ext(pn));
+    c.reset();
+    air.eval(
+        &Frame {
+            local: &local,
+            next: &next,
+            preprocessed: &pl,
+            preprocessed_next: &pn,
+        },
+        public,
+        c,
+    );
 }
 
 /// The points of the extension domain shift·ω_big^i in natural order.

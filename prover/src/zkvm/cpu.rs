@@ -2,9 +2,9 @@
 //! (pc and the decoded fields, [`FIELDS`] of them), reads rs1 and rs2, accesses at most one
 //! memory word and writes rd, each access a read of (address, value, timestamp) and a write
 //! of the new value at the access's own timestamp on the memory bus, the timestamps
-//! increasing (the difference less one is a range-checked 16-bit limb and byte). Registers are memory
-//! words at [`REGISTERS`] + i; x0 only ever receives 0. A store reads the register it stores
-//! through the rd access, writing it back unchanged. The ALU operation (or the address
+//! increasing (the difference less one is a range-checked 16-bit limb and byte). Registers
+//! are memory words at [`REGISTERS`] + i; x0 only ever receives 0. A store reads the register
+//! it stores through the rd access, writing it back unchanged. The ALU operation (or the address
 //! computation of a load or store, or a branch's compare) is requested on the ALU bus, on
 //! (rs1, rs2 + IMM): an instruction with an immediate names x0 as rs2.
 //!
@@ -333,7 +333,7 @@ impl GenericAir for CpuAir {
         out.every_row(l[LOWBIT] * (one - l[LOWBIT]));
         out.every_row((one - l[JALR]) * l[LOWBIT]);
         // The ALU request (rs1, rs2 + IMM) is a lookup; no request, no result.
-        out.every_row((one - l[USE_ALU]) * l[ALU_OUT]);
+        out.every_row(no_alu * l[ALU_OUT]);
         // Memory: the word address and byte position, the old word's bytes.
         let mem = MEM_FLAGS.iter().fold(zero, |acc, &k| acc + l[k]);
         let mut psum = zero;

@@ -1045,17 +1045,9 @@ mod tests {
 
     /// Whether the CPU's every-row constraints vanish on `local` (followed by `next`).
     fn every_row_holds(local: &[Goldilocks], next: &[Goldilocks], public: &[Goldilocks]) -> bool {
-        use crate::stark::{Constraints, Ext, Frame};
-        let ext = |r: &[Goldilocks]| r.iter().map(|&v| Ext::from(v)).collect::<Vec<_>>();
-        let (local, next) = (ext(local), ext(next));
+        use crate::stark::{Constraints, Ext, eval_row};
         let mut c = Constraints::new(Ext::new(g(0x1234_5678_9abc_def1), g(77)));
-        let frame = Frame {
-            local: &local,
-            next: &next,
-            preprocessed: &[],
-            preprocessed_next: &[],
-        };
-        CpuAir.eval(&frame, public, &mut c);
+        eval_row(&CpuAir, &mut c, [local, next], [&[], &[]], public);
         c.every == Ext::ZERO
     }
 
