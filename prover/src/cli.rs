@@ -340,19 +340,29 @@ pub fn prove_zkvm_file(
     ntt: &dyn carbide_ntt::Ntt<Goldilocks>,
     merkle: &dyn MerkleHasher,
 ) -> Result<(Vec<u8>, String), String> {
+    prove_zkvm_file_with(job, config, ntt, merkle, &mut |_| {})
+}
+
+/// [`prove_zkvm_file`], calling `progress` as each segment's traces are built, as each
+/// stage of its proof begins, and when the proof is done (before its check).
+pub fn prove_zkvm_file_with(
+    job: &ZkvmJob<'_>,
+    config: &StarkConfig,
+    ntt: &dyn carbide_ntt::Ntt<Goldilocks>,
+    merkle: &dyn MerkleHasher,
+    progress: &mut dyn FnMut(zkvm::Progress),
+) -> Result<(Vec<u8>, String), String> {
     let program = Program::from_elf(job.elf).map_err(|e| e.to_string())?;
     let start = Instant::now();
-    let proof = zkvm::prove_bound(
+    let run = (
         &program,
         job.input,
         job.max_cycles,
         job.segment_log,
         job.tag,
-        config,
-        ntt,
-        merkle,
-    )
-    .map_err(|e| e.to_string())?;
+    );
+    let proof =
+        zkvm::prove_bound_with(run, config, ntt, merkle, progress).map_err(|e| e.to_string())?;
     let secs = start.elapsed().as_secs_f64();
     zkvm::verify(&program, job.input, &proof, config)
         .map_err(|e| format!("self-check failed: {e}"))?;
@@ -383,6 +393,49 @@ pub fn prove_zkvm_file(
         digest_hex(&program.digest())
     );
     Ok((bytes, summary))
+}
+
+/// Seconds spent in each stage of a zkVM proof, summed over its segments, in the order the
+/// stages first ran: where a proof's time goes, from its [`zkvm::Progress`] events.
+#[derive(Clone, Debug, Default)]
+pub struct StageTimes {
+    totals: Vec<(&'static str, f64)>,
+    current: Option<(&'static str, Instant)>,
+}
+
+impl StageTimes {
+    /// Ends the running stage now and starts the one `p` names (none after
+    /// [`zkvm::Progress::Done`]).
+    pub fn record(&mut self, p: zkvm::Progress) {
+        self.record_at(p, Instant::now());
+    }
+
+    fn record_at(&mut self, p: zkvm::Progress, now: Instant) {
+        if let Some((name, since)) = self.current.take() {
+            let secs = now.saturating_duration_since(since).as_secs_f64();
+            match self.totals.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, total)) => *total += secs,
+                None => self.totals.push((name, secs)),
+            }
+        }
+        self.current = p.name().map(|name| (name, now));
+    }
+
+    /// Each finished stage's seconds.
+    pub fn totals(&self) -> &[(&'static str, f64)] {
+        &self.totals
+    }
+
+    /// One line: each stage's seconds and its share of their sum.
+    pub fn summary(&self) -> String {
+        let sum: f64 = self.totals.iter().map(|(_, s)| s).sum();
+        let parts: Vec<String> = self
+            .totals
+            .iter()
+            .map(|(name, s)| format!("{name} {s:.3} s ({:.0} %)", 100.0 * s / sum.max(1e-12)))
+            .collect();
+        format!("time by stage: {} (sum {sum:.3} s)", parts.join(", "))
+    }
 }
 
 /// Checks a zkVM proof file: the program is its ELF's, the input its own, the claim (output
@@ -444,4 +497,52 @@ pub fn verify_zkvm_file(bytes: &[u8], elf: Option<&[u8]>) -> Result<String, Stri
         c.security_bits,
         c.verify_ms
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stark::Stage;
+    use std::time::Duration;
+    use zkvm::Progress;
+
+    #[test]
+    fn stage_times_sum_each_stage_over_segments_and_stop_at_done() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let mut times = StageTimes::default();
+        let events = [
+            (Progress::Traces(0), 0),
+            (Progress::Stage(0, Stage::Commit), 100),
+            (Progress::Stage(0, Stage::Fri), 400),
+            (Progress::Traces(1), 450),
+            (Progress::Stage(1, Stage::Commit), 470),
+            (Progress::Stage(1, Stage::Fri), 1000),
+            (Progress::Done, 1010),
+        ];
+        for (p, ms) in events {
+            times.record_at(p, at(ms));
+        }
+        // What comes after Done (the proof's own check) is not a stage.
+        times.record_at(Progress::Done, at(5000));
+        let ms: Vec<(&str, u64)> = times
+            .totals()
+            .iter()
+            .map(|&(name, s)| (name, (s * 1e3).round() as u64))
+            .collect();
+        assert_eq!(
+            ms,
+            [
+                ("run and build traces", 120),
+                ("commit traces", 830),
+                ("FRI and queries", 60)
+            ]
+        );
+        let line = times.summary();
+        assert!(
+            line.starts_with("time by stage: run and build traces 0.120 s (12 %)"),
+            "{line}"
+        );
+        assert!(line.ends_with("(sum 1.010 s)"), "{line}");
+    }
 }

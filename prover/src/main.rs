@@ -7,9 +7,11 @@
 //!   (default configuration, 100 conjectured bits), verified before it is written; stage lines
 //!   on stderr when it is a terminal (or with `--progress`), then one summary line.
 //! - `carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [--hash
-//!   poseidon|blake3] [-o FILE]`: runs an RV32IM guest and proves the run in segments of 2^K
-//!   cycles (default 2^20; 100 conjectured bits; Poseidon Merkle trees unless BLAKE3 is asked
-//!   for), verified before the file (program, input, output, segment proofs) is written.
+//!   poseidon|blake3] [-o FILE] [--progress|--quiet]`: runs an RV32IM guest and proves the run
+//!   in segments of 2^K cycles (default 2^20; 100 conjectured bits; Poseidon Merkle trees
+//!   unless BLAKE3 is asked for), verified before the file (program, input, output, segment
+//!   proofs) is written; each segment's stage lines on stderr when it is a terminal (or with
+//!   `--progress`), then the seconds spent in each stage, summed over the segments.
 //! - `carbide verify FILE [--elf ELF]`: exit 0 for a valid proof, 1 with a one-line reason;
 //!   with `--elf`, a zkVM proof must also be of that program (its digest).
 //! - `carbide agent [--name NAME] [--calibrate] [--dir DIR] [--hash poseidon|blake3]`: the
@@ -36,7 +38,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   carbide info
   carbide prove --air fib|wide-fib|wide-cubic|bytes --log-rows K [-o FILE] [--backend cpu|cuda|auto] [--hash poseidon|blake3] [--progress|--quiet]
-  carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [--hash poseidon|blake3] [-o FILE]
+  carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [--hash poseidon|blake3] [-o FILE] [--progress|--quiet]
   carbide verify FILE [--elf ELF]
   carbide run ELF [--input FILE] [--max-cycles N] [--output FILE]
   carbide agent [--name NAME] [--calibrate] [--dir DIR] [--hash poseidon|blake3]
@@ -166,7 +168,7 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
 }
 
 /// A guest command's arguments: `ELF [--input FILE] [--max-cycles N] [-o|--output FILE]`,
-/// and for `prove`, `[--segment-log K] [--hash poseidon|blake3]`.
+/// and for `prove`, `[--segment-log K] [--hash poseidon|blake3] [--progress|--quiet]`.
 struct GuestArgs {
     elf: String,
     input: Option<String>,
@@ -174,6 +176,7 @@ struct GuestArgs {
     out: Option<String>,
     segment_log: Option<u32>,
     hash: MerkleHash,
+    progress: Option<bool>,
 }
 
 impl GuestArgs {
@@ -190,9 +193,14 @@ impl GuestArgs {
             out: None,
             segment_log: None,
             hash: MerkleHash::Poseidon,
+            progress: None,
         };
         let mut it = rest.iter();
         while let Some(flag) = it.next() {
+            if command == "prove" && (flag == "--progress" || flag == "--quiet") {
+                a.progress = Some(flag == "--progress");
+                continue;
+            }
             match (flag.as_str(), it.next()) {
                 ("--input", Some(v)) => a.input = Some(v.clone()),
                 ("-o" | "--output", Some(v)) => a.out = Some(v.clone()),
@@ -235,6 +243,7 @@ fn prove_elf(args: &[String]) -> ExitCode {
         out,
         segment_log,
         hash,
+        progress,
     } = match GuestArgs::parse("prove", args, 1 << 32) {
         Ok(a) => a,
         Err(code) => return code,
@@ -242,6 +251,16 @@ fn prove_elf(args: &[String]) -> ExitCode {
     let ntt = carbide_ntt::Radix2Dit::<carbide_field::Goldilocks>::new();
     let mut config = carbide_prover::cli::zkvm_config();
     config.fri.hash = hash;
+    // Stage lines on a terminal (or with --progress), none with --quiet.
+    let show = progress.unwrap_or_else(|| std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    let start = std::time::Instant::now();
+    let mut times = carbide_prover::cli::StageTimes::default();
+    let mut stage = |p: carbide_prover::zkvm::Progress| {
+        times.record(p);
+        if show {
+            eprintln!("[{:8.3} s] {p}", start.elapsed().as_secs_f64());
+        }
+    };
     let result = read(&elf).and_then(|bytes| {
         let input = input.as_deref().map(read).transpose()?.unwrap_or_default();
         let job = carbide_prover::cli::ZkvmJob {
@@ -251,8 +270,12 @@ fn prove_elf(args: &[String]) -> ExitCode {
             segment_log: segment_log.unwrap_or(carbide_prover::cli::ZKVM_SEGMENT_LOG),
             tag: Default::default(),
         };
-        carbide_prover::cli::prove_zkvm_file(&job, &config, &ntt, config.fri.hash.cpu())
+        let merkle = config.fri.hash.cpu();
+        carbide_prover::cli::prove_zkvm_file_with(&job, &config, &ntt, merkle, &mut stage)
     });
+    if show {
+        eprintln!("{}", times.summary());
+    }
     match result {
         Ok((bytes, summary)) => {
             let path = out.unwrap_or_else(|| format!("{elf}.proof"));

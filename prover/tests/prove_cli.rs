@@ -157,21 +157,39 @@ fn a_guest_proof_round_trips_through_files() {
     std::fs::write(&input, 10u32.to_le_bytes()).unwrap();
     let elf = |name: &str| format!("{}/guests/bin/{name}.elf", env!("CARGO_MANIFEST_DIR"));
     let out = Command::new(common::carbide_exe())
-        .args(["prove", &elf("fib"), "--segment-log", "7", "--input"])
+        .args([
+            "prove",
+            &elf("fib"),
+            "--segment-log",
+            "7",
+            "--progress",
+            "--input",
+        ])
         .arg(&input)
         .arg("-o")
         .arg(&file)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
     let text = String::from_utf8_lossy(&out.stdout);
     // F(10) = 55, as a little-endian u64; 295 cycles in segments of 128.
     assert!(text.contains("output 3700000000000000"), "{text}");
     assert!(text.contains("295 cycles in 3 segment(s)"), "{text}");
+    // Each segment's stages, then where the time went.
+    for i in 0..3 {
+        for stage in ["run and build traces", "commit traces", "FRI and queries"] {
+            assert!(
+                stderr.contains(&format!("] segment {i}: {stage}")),
+                "{stderr}"
+            );
+        }
+    }
+    assert!(!stderr.contains("segment 3:"), "{stderr}");
+    assert!(
+        stderr.contains("time by stage: run and build traces"),
+        "{stderr}"
+    );
     let verify = |path: &std::path::Path, program: Option<&str>| {
         let mut c = Command::new(common::carbide_exe());
         c.arg("verify").arg(path);

@@ -6,8 +6,9 @@ use carbide_field::merkle::CpuMerkle;
 use carbide_field::poseidon::Digest;
 use carbide_field::{Field, Goldilocks};
 use carbide_ntt::Radix2Dit;
+use carbide_prover::stark::Stage;
 use carbide_prover::zkvm::image::{self, Image, MemoryTree, Touched};
-use carbide_prover::zkvm::{self, Boundary, Program, SegmentProof, ZkvmProof};
+use carbide_prover::zkvm::{self, Boundary, Program, Progress, SegmentProof, ZkvmProof};
 use rand::{Rng, SeedableRng};
 
 use common::fast_config as config;
@@ -34,9 +35,28 @@ fn a_run_proves_in_segments_with_the_claim_of_the_whole_run() {
     use sha2::Digest as _;
     let (p, msg) = (guest("sha256"), message(1, 70));
     let run = zkvm::run(&p, &msg, 1 << 20).unwrap();
-    let proof = prove(&p, &msg, 11);
+    let ntt = Radix2Dit::<Goldilocks>::new();
+    let mut events = Vec::new();
+    let job = (&p, &msg[..], 1 << 20, 11, Digest::default());
+    let proof =
+        zkvm::prove_bound_with(job, &config(), &ntt, &CpuMerkle, &mut |e| events.push(e)).unwrap();
     zkvm::verify(&p, &msg, &proof, &config()).unwrap();
     let n = proof.segments.len();
+    // Each segment's traces, then its proof's stages in order, then the end.
+    let stages = [
+        Stage::Commit,
+        Stage::Lookups,
+        Stage::Quotient,
+        Stage::Openings,
+        Stage::Fri,
+    ];
+    let expected: Vec<Progress> = (0..n)
+        .flat_map(|i| {
+            std::iter::once(Progress::Traces(i)).chain(stages.map(|s| Progress::Stage(i, s)))
+        })
+        .chain([Progress::Done])
+        .collect();
+    assert_eq!(events, expected);
     assert_eq!(n as u64, run.cycles.div_ceil(1 << 11));
     assert!(n >= 4, "{n} segments");
     assert_eq!(proof.claim.output, sha2::Sha256::digest(&msg).to_vec());

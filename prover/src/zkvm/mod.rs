@@ -21,8 +21,9 @@ pub use decode::{Instruction, Op, decode};
 pub use elf::{Program, Segment};
 pub use machine::{Access, Execution, Machine, Step, alu, run, syscall};
 pub use prove::{
-    Boundary, Claim, MAX_LOG_CYCLES, SegmentClaim, SegmentProof, Segments, Traces, ZkvmError,
-    ZkvmProof, prove, prove_bound, prove_traces, segments, traces, verify, verify_segment,
+    Boundary, Claim, MAX_LOG_CYCLES, Progress, SegmentClaim, SegmentProof, Segments, Traces,
+    ZkvmError, ZkvmProof, prove, prove_bound, prove_bound_with, prove_traces, segments, traces,
+    verify, verify_segment,
 };
 
 use carbide_field::Goldilocks;

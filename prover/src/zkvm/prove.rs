@@ -28,8 +28,8 @@ use super::machine::{Machine, Step};
 use super::mul::{self, MulAir, ShiftAir};
 use super::tables::{Code, MemoryAir, StreamAir};
 use crate::stark::{
-    Air, ByteRangeAir, ProveError, StarkConfig, StarkProof, Table, TagAir, VerifyError,
-    VerifyingKey, prove_tables, prove_tables_unchecked, verify_tables_with_key,
+    Air, ByteRangeAir, ProveError, Stage, StarkConfig, StarkProof, Table, TagAir, VerifyError,
+    VerifyingKey, prove_tables_unchecked, prove_tables_with, verify_tables_with_key,
 };
 
 /// The most cycles one segment covers (timestamp differences stay below 2^24: a 16-bit limb
@@ -787,7 +787,40 @@ pub fn prove_traces(
     honest: bool,
 ) -> Result<SegmentProof, ZkvmError> {
     let ctx = Context::new(program, input)?;
-    prove_segment(&ctx, traces, config, ntt, merkle, honest)
+    prove_segment(&ctx, traces, config, ntt, merkle, honest, &mut |_| {})
+}
+
+/// What the prover is doing, for progress displays and per-stage timings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Running the guest to the end of segment `i` and building its traces.
+    Traces(usize),
+    /// Proving segment `i`: this stage begins.
+    Stage(usize, Stage),
+    /// Every segment is proved.
+    Done,
+}
+
+impl Progress {
+    /// What is being done, without the segment (none for [`Progress::Done`]).
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Self::Traces(_) => Some("run and build traces"),
+            Self::Stage(_, s) => Some(s.name()),
+            Self::Done => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Traces(i) | Self::Stage(i, _) => {
+                write!(f, "segment {i}: {}", self.name().unwrap_or_default())
+            }
+            Self::Done => write!(f, "proved"),
+        }
+    }
 }
 
 fn prove_segment(
@@ -797,6 +830,7 @@ fn prove_segment(
     ntt: &dyn Ntt<Goldilocks>,
     merkle: &dyn MerkleHasher,
     honest: bool,
+    progress: &mut dyn FnMut(Stage),
 ) -> Result<SegmentProof, ZkvmError> {
     let st = Statement::new(ctx, &traces.segment)?;
     let airs = st.airs();
@@ -809,7 +843,7 @@ fn prove_segment(
         .map(|((&air, trace), &public)| Table { air, trace, public })
         .collect();
     let stark = if honest {
-        prove_tables(&tables, config, ntt, merkle)?
+        prove_tables_with(&tables, config, ntt, merkle, progress)?
     } else {
         prove_tables_unchecked(&tables, config, ntt, merkle)?
     };
@@ -854,12 +888,33 @@ pub fn prove_bound(
     ntt: &dyn Ntt<Goldilocks>,
     merkle: &dyn MerkleHasher,
 ) -> Result<ZkvmProof, ZkvmError> {
+    let job = (program, input, max_cycles, log_segment, tag);
+    prove_bound_with(job, config, ntt, merkle, &mut |_| {})
+}
+
+/// [`prove_bound`] of (`program`, `input`, `max_cycles`, `log_segment`, `tag`), calling
+/// `progress` as each segment's traces are built and as each of its proof's stages begins.
+pub fn prove_bound_with(
+    (program, input, max_cycles, log_segment, tag): (&Program, &[u8], u64, u32, Digest),
+    config: &StarkConfig,
+    ntt: &dyn Ntt<Goldilocks>,
+    merkle: &dyn MerkleHasher,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ZkvmProof, ZkvmError> {
     let mut run = segments(program, input, max_cycles, log_segment)?.bound(tag);
     let mut proofs = Vec::new();
-    while let Some(t) = run.next() {
-        proofs.push(prove_segment(&run.ctx, &t?, config, ntt, merkle, true)?);
+    while !run.done {
+        let i = proofs.len();
+        progress(Progress::Traces(i));
+        let Some(t) = run.next() else { break };
+        let stage = &mut |s| progress(Progress::Stage(i, s));
+        proofs.push(prove_segment(
+            &run.ctx, &t?, config, ntt, merkle, true, stage,
+        )?);
     }
-    ZkvmProof::join(program, proofs)
+    let proof = ZkvmProof::join(program, proofs);
+    progress(Progress::Done);
+    proof
 }
 
 /// Checks one segment's proof of a run of `program` on `input` and returns where it ends
