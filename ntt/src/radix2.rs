@@ -29,6 +29,9 @@ const BLOCK_ELEMS: usize = 1 << 14;
 const FOUR_STEP_MIN_LOG: usize = 6;
 /// Scratch kept between calls up to this many bytes; larger transforms allocate their own.
 const MAX_KEPT_SCRATCH_BYTES: usize = 64 << 20;
+/// The extension's coefficient buffer is kept up to this many bytes (a 2^18-row trace of 512
+/// columns): it is as large as the trace, and a fresh one costs a page fault per 4 KiB.
+const MAX_KEPT_COEFFS_BYTES: usize = 1 << 30;
 
 /// Per-size tables, built on first use.
 type SizeCache<T> = Mutex<Vec<Option<Arc<T>>>>;
@@ -44,6 +47,8 @@ pub struct Radix2Dit<F> {
     twists: SizeCache<TwistTable<F>>,
     /// The four-step's second matrix, reused between calls.
     scratch: Mutex<Vec<F>>,
+    /// The extension's coefficients, reused between calls.
+    lde_coeffs: Mutex<Vec<F>>,
     /// IFMA tables per size; `None` inside when `F` is not a 256-bit Montgomery field.
     #[cfg(target_arch = "x86_64")]
     ifma: SizeCache<Option<ifma::Tables>>,
@@ -71,6 +76,34 @@ fn cached<T: ?Sized>(
     Ok(cache[log_n].get_or_insert(table).clone())
 }
 
+/// A buffer of at least `n` elements (arbitrary values: the caller overwrites what it reads)
+/// from `kept` if the one there is free and large enough, else a new one. A concurrent
+/// caller finds the slot empty and allocates its own.
+fn take_buffer<F: Field>(kept: &Mutex<Vec<F>>, n: usize) -> Result<Vec<F>, NttError> {
+    let mut buf = std::mem::take(&mut *kept.lock().unwrap_or_else(|e| e.into_inner()));
+    if buf.len() < n {
+        drop(buf);
+        buf = try_vec(n)?;
+        // Zeros written across threads, so are the new pages' faults.
+        #[cfg(feature = "parallel")]
+        buf.par_extend(rayon::iter::repeat_n(F::ZERO, n));
+        #[cfg(not(feature = "parallel"))]
+        buf.resize(n, F::ZERO);
+    }
+    Ok(buf)
+}
+
+/// Puts `buf` back into `kept` for the next call, if it is at most `max_bytes` and larger
+/// than what is there.
+fn keep_buffer<F>(kept: &Mutex<Vec<F>>, buf: Vec<F>, max_bytes: usize) {
+    if buf.len() * size_of::<F>() <= max_bytes {
+        let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() < buf.len() {
+            *kept = buf;
+        }
+    }
+}
+
 impl<F: TwoAdicField> Radix2Dit<F> {
     /// A transform with empty caches.
     pub fn new() -> Self {
@@ -78,6 +111,7 @@ impl<F: TwoAdicField> Radix2Dit<F> {
             twiddles: Mutex::new(Vec::new()),
             twists: Mutex::new(Vec::new()),
             scratch: Mutex::new(Vec::new()),
+            lde_coeffs: Mutex::new(Vec::new()),
             #[cfg(target_arch = "x86_64")]
             ifma: Mutex::new(Vec::new()),
             #[cfg(target_arch = "x86_64")]
@@ -101,21 +135,11 @@ impl<F: TwoAdicField> Radix2Dit<F> {
 
     /// A scratch buffer of `n` elements: the kept one if it is free, else a new one.
     fn take_scratch(&self, n: usize) -> Result<Vec<F>, NttError> {
-        let mut buf = std::mem::take(&mut *self.scratch.lock().unwrap_or_else(|e| e.into_inner()));
-        if buf.len() < n {
-            buf = try_vec(n)?;
-            buf.resize(n, F::ZERO);
-        }
-        Ok(buf)
+        take_buffer(&self.scratch, n)
     }
 
     fn keep_scratch(&self, buf: Vec<F>) {
-        if buf.len() * size_of::<F>() <= MAX_KEPT_SCRATCH_BYTES {
-            let mut kept = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
-            if kept.len() < buf.len() {
-                *kept = buf;
-            }
-        }
+        keep_buffer(&self.scratch, buf, MAX_KEPT_SCRATCH_BYTES);
     }
 
     /// The batch path: bit-reverse the rows, then the stages.
@@ -628,30 +652,28 @@ impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
         let shift_inv = shift.try_inverse().ok_or(NttError::ZeroShift)?;
         let n = 1usize << log_n;
         let log_big = log_n + added_bits;
-        let mut coeffs = try_vec(evals.len())?;
+        // Every row is written before it is read, so the kept buffer's old values never are.
+        let mut kept = take_buffer(&self.lde_coeffs, evals.len())?;
+        let coeffs = &mut kept[..evals.len()];
         if width == 1 && log_n >= FOUR_STEP_MIN_LOG {
-            coeffs.extend_from_slice(evals);
-            self.ntt_batch(&mut coeffs, width)?;
+            coeffs.copy_from_slice(evals);
+            self.ntt_batch(coeffs, width)?;
         } else {
             // The rows copied straight into bit-reversed order by each in-cache block's task,
             // instead of a copy and then a serial in-place reversal.
-            #[cfg(feature = "parallel")]
-            coeffs.par_extend(rayon::iter::repeat_n(F::ZERO, evals.len()));
-            #[cfg(not(feature = "parallel"))]
-            coeffs.resize(evals.len(), F::ZERO);
             let fill = |first_row: usize, block: &mut [F]| {
                 for (r, row) in block.chunks_exact_mut(width).enumerate() {
                     let j = reverse_bits(first_row + r, log_n);
                     row.copy_from_slice(&evals[j * width..(j + 1) * width]);
                 }
             };
-            self.stages_bitrev(&mut coeffs, width, log_n, 1, fill)?;
+            self.stages_bitrev(coeffs, width, log_n, 1, fill)?;
         }
         // Row i ≥ 1 holds n·a_(n−i): times n⁻¹·shift^(n−i) = (n⁻¹·shift^n)·shift⁻¹^i. Row 0
         // (n·a_0) gets the same formula's n⁻¹·shift^n, so it is set right afterwards.
         let n_inv = size_inverse::<F>(log_n)?;
         let shift_n = shift.exp_u64(n as u64);
-        scale_rows(&mut coeffs, width, n_inv * shift_n, shift_inv);
+        scale_rows(coeffs, width, n_inv * shift_n, shift_inv);
         scale_rows(
             &mut coeffs[..width],
             width,
@@ -674,6 +696,7 @@ impl<F: TwoAdicField> Ntt<F> for Radix2Dit<F> {
             }
         };
         self.stages_bitrev(&mut out, width, log_big, added_bits + 1, fill)?;
+        keep_buffer(&self.lde_coeffs, kept, MAX_KEPT_COEFFS_BYTES);
         Ok(out)
     }
 }

@@ -248,6 +248,35 @@ fn lde_and_bitrev_match_reference<F: TwoAdicField>() {
     );
 }
 
+/// One transform reused across extensions of every shape in turn, smaller after larger (its
+/// kept coefficient buffer then holds another input's values, which must never be read):
+/// each equals the reference's.
+fn reused_transform_forgets_earlier_extensions<F: TwoAdicField>() {
+    let fast = Radix2Dit::<F>::new();
+    let shift = F::coset_shift();
+    let shapes = [
+        (9, 4, 1),
+        (8, 1, 1),
+        (7, 3, 2),
+        (9, 4, 1),
+        (6, 1, 3),
+        (3, 2, 1),
+        (10, 1, 1),
+        (4, 5, 2),
+    ];
+    for (i, (log_n, width, bits)) in shapes.into_iter().enumerate() {
+        let evals: Vec<F> = random_vec((1 << log_n) * width, 900 + i as u64);
+        let want = NaiveDft
+            .coset_lde_batch(&evals, width, bits, shift)
+            .unwrap();
+        let got = fast.coset_lde_batch(&evals, width, bits, shift).unwrap();
+        assert!(
+            got == want,
+            "call {i}: LDE 2^{log_n} x {width}, blowup 2^{bits}"
+        );
+    }
+}
+
 macro_rules! ntt_suite {
     ($name:ident, $F:ty, $naive_log:expr) => {
         mod $name {
@@ -271,6 +300,10 @@ macro_rules! ntt_suite {
             #[test]
             fn bad_shapes() {
                 refuses_bad_shapes::<$F>();
+            }
+            #[test]
+            fn reused_transform() {
+                reused_transform_forgets_earlier_extensions::<$F>();
             }
         }
     };
