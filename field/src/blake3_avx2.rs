@@ -4,8 +4,8 @@
 //! AVX-512's registers, but on AVX2 they take two registers a word, the state spills, and
 //! each message word is gathered lane by lane. Here the state is sixteen 256-bit registers,
 //! as in the blake3 crate's `hash8`, and the message words come from the rows themselves:
-//! eight rows' values are loaded whole, reduced to canonical form and transposed, and the
-//! leading prefix byte is a byte shift across adjacent words. Single-chunk inputs only
+//! eight rows' values are loaded whole, reduced to canonical form and transposed, and a
+//! leading prefix byte (leaves have one, nodes not) is a byte shift across adjacent words. Single-chunk inputs only
 //! (at most 1024 bytes), like the lanes module; the bits are the crate's (tests below).
 
 use core::arch::x86_64::__m256i;
@@ -31,12 +31,12 @@ const SCHEDULE: [[usize; 16]; 7] = [
 ];
 
 /// The digests of `prefix ‖ the canonical little-endian words` of each `width`-word item of
-/// `values` (`1 + 8·width` at most 1024 bytes), into `out` (one per item).
+/// `values` (at most 1024 bytes), into `out` (one per item).
 pub(crate) fn hash_items(
     simd: V3,
     values: &[Goldilocks],
     width: usize,
-    prefix: u8,
+    prefix: Option<u8>,
     out: &mut [Digest],
 ) {
     debug_assert!(width <= 127 && values.len() == out.len() * width);
@@ -56,7 +56,7 @@ struct Items<'a> {
     simd: V3,
     values: &'a [Goldilocks],
     width: usize,
-    prefix: u8,
+    prefix: Option<u8>,
     out: &'a mut [Digest],
 }
 
@@ -95,12 +95,18 @@ impl pulp::WithSimd for Items<'_> {
 
 /// The hashes of eight items of `width` words each.
 #[inline(always)]
-fn hash8(simd: V3, rows: [&[Goldilocks]; LANES], width: usize, prefix: u8) -> [Digest; LANES] {
-    let len = 1 + 8 * width;
-    let blocks = len.div_ceil(64);
+fn hash8(
+    simd: V3,
+    rows: [&[Goldilocks]; LANES],
+    width: usize,
+    prefix: Option<u8>,
+) -> [Digest; LANES] {
+    let len = usize::from(prefix.is_some()) + 8 * width;
+    // An empty message is still one (empty) block.
+    let blocks = len.div_ceil(64).max(1);
     let mut cv: [__m256i; 8] = core::array::from_fn(|i| splat(simd, IV[i]));
     // The 32-bit half before the block's first: its top byte starts the block's first word.
-    let mut carry = splat(simd, u32::from(prefix) << 24);
+    let mut carry = splat(simd, u32::from(prefix.unwrap_or(0)) << 24);
     for b in 0..blocks {
         let lo = transpose(simd, core::array::from_fn(|l| load4(simd, rows[l], 8 * b)));
         let hi = transpose(
@@ -108,12 +114,15 @@ fn hash8(simd: V3, rows: [&[Goldilocks]; LANES], width: usize, prefix: u8) -> [D
             core::array::from_fn(|l| load4(simd, rows[l], 8 * b + 4)),
         );
         let halves: [__m256i; 16] = core::array::from_fn(|k| if k < 8 { lo[k] } else { hi[k - 8] });
-        let m: [__m256i; 16] = core::array::from_fn(|w| {
-            let before = if w == 0 { carry } else { halves[w - 1] };
-            let a = simd.avx2._mm256_srli_epi32::<24>(before);
-            let c = simd.avx2._mm256_slli_epi32::<8>(halves[w]);
-            simd.avx2._mm256_or_si256(a, c)
-        });
+        let m: [__m256i; 16] = match prefix {
+            None => halves,
+            Some(_) => core::array::from_fn(|w| {
+                let before = if w == 0 { carry } else { halves[w - 1] };
+                let a = simd.avx2._mm256_srli_epi32::<24>(before);
+                let c = simd.avx2._mm256_slli_epi32::<8>(halves[w]);
+                simd.avx2._mm256_or_si256(a, c)
+            }),
+        };
         carry = halves[15];
         let last = b + 1 == blocks;
         let block_len = if last { len - 64 * b } else { 64 } as u32;
@@ -253,7 +262,7 @@ mod tests {
     use rand_chacha::rand_core::{RngCore, SeedableRng};
 
     /// Every width a chunk holds, item counts that leave every remainder of a group, words
-    /// at and above p (hashed in canonical form) and both prefixes, against the crate.
+    /// at and above p (hashed in canonical form), both prefixes and none, against the crate.
     #[test]
     fn eight_lanes_match_the_blake3_crate() {
         let Some(simd) = V3::try_new() else {
@@ -270,12 +279,12 @@ mod tests {
                         _ => Goldilocks::from_noncanonical_u64(rng.next_u64()),
                     })
                     .collect();
-                for prefix in [0u8, 1] {
+                for prefix in [Some(0u8), Some(1), None] {
                     let mut out = vec![[Goldilocks::ZERO; 4]; items];
                     hash_items(simd, &values, width, prefix, &mut out);
                     for (i, got) in out.iter().enumerate() {
                         let item = &values[i * width..(i + 1) * width];
-                        let mut bytes = vec![prefix];
+                        let mut bytes: Vec<u8> = prefix.into_iter().collect();
                         for x in item {
                             bytes.extend_from_slice(&x.as_canonical_u64().to_le_bytes());
                         }

@@ -9,8 +9,10 @@
 //!
 //! The other hash, [`MerkleHash::Blake3`] ([`Blake3Merkle`]), is for proofs no circuit will
 //! verify: a leaf is BLAKE3 of `0x00 ‖ the row's canonical little-endian words`, a node BLAKE3
-//! of `0x01 ‖ left ‖ right` (the prefixes keep leaves and nodes apart), and a 32-byte hash is a
-//! digest of four elements (each little-endian word reduced mod p).
+//! of `left ‖ right`, and a 32-byte hash is a digest of four elements (each little-endian word
+//! reduced mod p). Lengths keep leaves and nodes apart: a leaf's message has an odd number of
+//! bytes, a node's 64, so a leaf equal to a node is a BLAKE3 collision; without a prefix a node
+//! is one compression, not two.
 //!
 //! ```
 //! use carbide_field::merkle::{CpuMerkle, MerkleHasher, verify};
@@ -138,7 +140,7 @@ impl MerkleHash {
             Self::Poseidon => hash_or_noop(row),
             Self::Blake3 => {
                 let mut bytes = vec![0u8; 1 + 8 * row.len()];
-                blake3_message(0, row, &mut bytes);
+                blake3_message(Some(LEAF), row, &mut bytes);
                 digest_of(blake3::hash(&bytes).as_bytes())
             }
         }
@@ -149,8 +151,8 @@ impl MerkleHash {
         match self {
             Self::Poseidon => two_to_one(left, right),
             Self::Blake3 => {
-                let mut bytes = [0u8; 65];
-                blake3_message(1, left.iter().chain(&right), &mut bytes);
+                let mut bytes = [0u8; 64];
+                blake3_message(None, left.iter().chain(&right), &mut bytes);
                 digest_of(blake3::hash(&bytes).as_bytes())
             }
         }
@@ -173,11 +175,21 @@ impl MerkleHash {
     }
 }
 
-/// What a BLAKE3 leaf (prefix 0) or node (prefix 1) hashes: `prefix ‖ the canonical
-/// little-endian words`, written to the front of `out`.
-fn blake3_message<'a>(prefix: u8, words: impl IntoIterator<Item = &'a Goldilocks>, out: &mut [u8]) {
-    out[0] = prefix;
-    for (b, x) in out[1..].chunks_exact_mut(8).zip(words) {
+/// The byte before a BLAKE3 leaf's words (a node has none).
+const LEAF: u8 = 0;
+
+/// What a BLAKE3 leaf (`prefix` [`LEAF`]) or node (no prefix) hashes: `prefix ‖ the
+/// canonical little-endian words`, written to the front of `out`.
+fn blake3_message<'a>(
+    prefix: Option<u8>,
+    words: impl IntoIterator<Item = &'a Goldilocks>,
+    out: &mut [u8],
+) {
+    let start = usize::from(prefix.is_some());
+    if let Some(p) = prefix {
+        out[0] = p;
+    }
+    for (b, x) in out[start..].chunks_exact_mut(8).zip(words) {
         b.copy_from_slice(&x.as_canonical_u64().to_le_bytes());
     }
 }
@@ -346,7 +358,7 @@ impl MerkleHasher for Blake3Merkle {
             let rows = values.chunks(width);
             return Ok(rows.map(|r| MerkleHash::Blake3.leaf(r)).collect());
         }
-        Ok(blake3_groups(values, width, 0))
+        Ok(blake3_groups(values, width, Some(LEAF)))
     }
 
     fn hash(&self) -> MerkleHash {
@@ -355,16 +367,16 @@ impl MerkleHasher for Blake3Merkle {
 
     fn compress_level(&self, below: &[Digest]) -> Vec<Digest> {
         let words: &[Goldilocks] = below.as_flattened();
-        blake3_groups(&words[..words.len() / 8 * 8], 8, 1)
+        blake3_groups(&words[..words.len() / 8 * 8], 8, None)
     }
 }
 
 /// BLAKE3 of `prefix ‖ the canonical little-endian words` of each `width`-word item of
 /// `values` (at most [`MAX_LEN`] bytes each), sixteen items per SIMD pass (eight, straight
 /// from `values`, where AVX2 is the widest), passes across threads.
-fn blake3_groups(values: &[Goldilocks], width: usize, prefix: u8) -> Vec<Digest> {
+fn blake3_groups(values: &[Goldilocks], width: usize, prefix: Option<u8>) -> Vec<Digest> {
     const GROUPS: usize = 16;
-    let len = 1 + 8 * width;
+    let len = usize::from(prefix.is_some()) + 8 * width;
     let mut out = vec![[Goldilocks::ZERO; 4]; values.len() / width];
     #[cfg(target_arch = "x86_64")]
     let avx2 = crate::goldilocks::avx2_only();

@@ -37,6 +37,18 @@ impl<T> Value for T where
 {
 }
 
+/// Σ limbs\[i\]·256^i: a little-endian number from its bytes. A loop, not an iterator fold:
+/// folds and closures the compiler keeps out of line are built without the SIMD kernel's
+/// vector instructions.
+#[inline(always)]
+pub fn bytes_le<V: Value>(limbs: &[V]) -> V {
+    let mut acc = V::from(Goldilocks::ZERO);
+    for (i, &b) in limbs.iter().enumerate() {
+        acc = acc + b * V::from(Goldilocks::new(1 << (8 * i)));
+    }
+    acc
+}
+
 /// Where constraints go, by the rows they hold on. An AIR written against `Fold<V>` for any
 /// [`Value`] serves both [`Air::eval`] and [`Air::eval_packed`].
 pub trait Fold<V> {
@@ -140,19 +152,22 @@ impl Linear {
     }
 
     /// Its value on a row (main and preprocessed values of any type a base element scales).
+    /// Always inlined: out of line, the SIMD kernels' copy is built without their vector
+    /// instructions.
+    #[inline(always)]
     pub fn eval<T>(&self, main: &[T], preprocessed: &[T]) -> T
     where
         T: Copy + From<Goldilocks> + core::ops::Add<Output = T> + core::ops::Mul<Output = T>,
     {
-        self.terms
-            .iter()
-            .fold(T::from(self.constant), |acc, &(c, k)| {
-                let v = match c {
-                    Column::Main(i) => main[i],
-                    Column::Preprocessed(i) => preprocessed[i],
-                };
-                acc + v * T::from(k)
-            })
+        let mut acc = T::from(self.constant);
+        for &(c, k) in &self.terms {
+            let v = match c {
+                Column::Main(i) => main[i],
+                Column::Preprocessed(i) => preprocessed[i],
+            };
+            acc = acc + v * T::from(k);
+        }
+        acc
     }
 
     fn negated(mut self) -> Self {

@@ -169,6 +169,23 @@ fn fraction<V: Value>(group: &[Flat], main: &[V], fixed: &[V]) -> ([V; 2], [V; 2
     }
 }
 
+// Functions, not closures: a closure the compiler keeps out of line is built without the
+// SIMD kernel's vector instructions.
+#[inline(always)]
+fn pair(row: &[Packed], j: usize) -> [Packed; 2] {
+    [row[2 * j], row[2 * j + 1]]
+}
+
+#[inline(always)]
+fn add(a: [Packed; 2], b: [Packed; 2]) -> [Packed; 2] {
+    [a[0] + b[0], a[1] + b[1]]
+}
+
+#[inline(always)]
+fn sub(a: [Packed; 2], b: [Packed; 2]) -> [Packed; 2] {
+    [a[0] - b[0], a[1] - b[1]]
+}
+
 /// [`eval`] in SIMD lanes, for the prover: the same constraints in the same order, on eight
 /// points, the auxiliary rows as coordinate pairs of base columns.
 #[inline(always)]
@@ -184,17 +201,17 @@ pub(super) fn eval_packed(
         return;
     }
     let k = flat.len().div_ceil(GROUP);
-    let pair = |row: &[Packed], j: usize| [row[2 * j], row[2 * j + 1]];
     let zero = [Packed::default(); 2];
-    let add = |a: [Packed; 2], b: [Packed; 2]| [a[0] + b[0], a[1] + b[1]];
-    let sub = |a: [Packed; 2], b: [Packed; 2]| [a[0] - b[0], a[1] - b[1]];
     for (j, group) in flat.chunks(GROUP).enumerate() {
         let (d, m) = fraction(group, frame.local, frame.preprocessed);
         out.every_row_ext(sub(mul_pair(pair(aux, j), d), m));
     }
     let (s, s_next) = (pair(aux, k), pair(aux_next, k));
-    let h = (0..k).fold(zero, |acc, j| add(acc, pair(aux, j)));
-    let h_next = (0..k).fold(zero, |acc, j| add(acc, pair(aux_next, j)));
+    let (mut h, mut h_next) = (zero, zero);
+    for j in 0..k {
+        h = add(h, pair(aux, j));
+        h_next = add(h_next, pair(aux_next, j));
+    }
     out.first_row_ext(sub(s, h));
     out.transition_ext(sub(sub(s_next, s), h_next));
     let c = [

@@ -20,7 +20,7 @@ mod verifier;
 
 pub use air::{
     Air, Column, Constraints, Ext, FibonacciAir, Fold, Frame, GenericAir, Linear, Lookup, Packed,
-    PackedConstraints, Value, WideAir, eval_packed_with, eval_with,
+    PackedConstraints, Value, WideAir, bytes_le, eval_packed_with, eval_with,
 };
 pub use carbide_field::Goldilocks;
 pub use proof::{Evals, Opening, StarkProof, TableProof};

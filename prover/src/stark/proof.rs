@@ -61,7 +61,7 @@ pub struct StarkProof {
 }
 
 const MAGIC: &[u8; 7] = b"CBSTARK";
-const VERSION: u8 = 4;
+const VERSION: u8 = 5;
 /// No proof this format describes is larger.
 const MAX_BYTES: u64 = 64 << 20;
 

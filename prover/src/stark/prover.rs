@@ -753,12 +753,15 @@ fn combine_packed(
     sums: &[[Packed; 2]; 4],
     selectors: &[Selectors<Goldilocks>],
 ) -> ([Goldilocks; 8], [Goldilocks; 8]) {
-    let sel = |f: fn(&Selectors<Goldilocks>) -> Goldilocks| Packed::from_fn(|l| f(&selectors[l]));
-    let (sf, sl) = (sel(|s| s.first), sel(|s| s.last));
-    let (st, zh) = (sel(|s| s.transition), sel(|s| s.zh_inv));
+    let sf = Packed::from_fn(|l| selectors[l].first);
+    let sl = Packed::from_fn(|l| selectors[l].last);
+    let st = Packed::from_fn(|l| selectors[l].transition);
+    let zh = Packed::from_fn(|l| selectors[l].zh_inv);
     let [f, la, t, e] = sums;
-    let coord = |j: usize| (f[j] * sf + la[j] * sl + (t[j] * st + e[j]) * zh).0;
-    (coord(0), coord(1))
+    // Written out, not a closure: one kept out of line would lose the vector instructions.
+    let re = f[0] * sf + la[0] * sl + (t[0] * st + e[0]) * zh;
+    let im = f[1] * sf + la[1] * sl + (t[1] * st + e[1]) * zh;
+    (re.0, im.0)
 }
 
 /// Rows of the extension as extension values, and a constraint fold, per thread.

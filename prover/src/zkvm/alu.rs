@@ -15,7 +15,7 @@
 use carbide_field::{Field, Goldilocks};
 
 use super::decode::Op;
-use crate::stark::{Air, Column, Fold, Frame, GenericAir, Linear, Lookup, Value};
+use crate::stark::{Air, Column, Fold, Frame, GenericAir, Linear, Lookup, Value, bytes_le};
 
 /// Bus ids: the byte table (`ByteRangeAir`'s), the bitwise table, the ALU, byte pairs.
 pub const BYTES: u32 = 0;
@@ -117,12 +117,10 @@ impl GenericAir for AluAir {
         let l = f.local;
         let one = V::from(Goldilocks::ONE);
         let two32 = V::from(g(1 << 32));
-        let w = |at: usize| {
-            (0..4).fold(V::from(Goldilocks::ZERO), |acc, i| {
-                acc + l[at + i] * V::from(g(1 << (8 * i)))
-            })
-        };
-        let (a, b, r, d) = (w(A), w(B), w(R), w(D));
+        let a = bytes_le(&l[A..A + 4]);
+        let b = bytes_le(&l[B..B + 4]);
+        let r = bytes_le(&l[R..R + 4]);
+        let d = bytes_le(&l[D..D + 4]);
         let sel = |k: usize| l[SEL + k];
         let mut s = V::from(Goldilocks::ZERO);
         for k in 0..OPS.len() {

@@ -18,7 +18,7 @@ use carbide_field::{Field, Goldilocks};
 
 use super::alu::{self, ALU, BYTES, PAIRS, U16};
 use super::decode::{Instruction, Op};
-use crate::stark::{Air, Column, Fold, Frame, GenericAir, Linear, Lookup, Value};
+use crate::stark::{Air, Column, Fold, Frame, GenericAir, Linear, Lookup, Value, bytes_le};
 
 /// (pc, fields…) of each instruction.
 pub const PROGRAM: u32 = 4;
@@ -335,7 +335,10 @@ impl GenericAir for CpuAir {
         // The ALU request (rs1, rs2 + IMM) is a lookup; no request, no result.
         out.every_row(no_alu * l[ALU_OUT]);
         // Memory: the word address and byte position, the old word's bytes.
-        let mem = MEM_FLAGS.iter().fold(zero, |acc, &k| acc + l[k]);
+        let mut mem = zero;
+        for k in MEM_FLAGS {
+            mem = mem + l[k];
+        }
         let mut psum = zero;
         for k in 0..4 {
             out.every_row(l[P + k] * (one - l[P + k]));
@@ -345,13 +348,16 @@ impl GenericAir for CpuAir {
         let offset = l[P + 1] + c(2) * l[P + 2] + c(3) * l[P + 3];
         out.every_row(mem * (l[ALU_OUT] - four * l[MEM_ADDR] - offset));
         out.every_row((one - mem) * l[MEM_ADDR]);
-        let word = |at: usize| (0..4).fold(zero, |acc, i| acc + l[at + i] * c(1 << (8 * i)));
-        let old = word(OB);
+        let old = bytes_le(&l[OB..OB + 4]);
         out.every_row((one - mem) * old);
         out.every_row((l[LW] + l[SW]) * (one - l[P]));
         out.every_row((l[LH] + l[LHU] + l[SH]) * (l[P + 1] + l[P + 3]));
         let half = |i: usize| l[OB + i] + c(256) * l[OB + i + 1];
-        out.every_row(l[LD_BYTE] - (0..4).fold(zero, |acc, k| acc + l[P + k] * l[OB + k]));
+        let mut byte = zero;
+        for k in 0..4 {
+            byte = byte + l[P + k] * l[OB + k];
+        }
+        out.every_row(l[LD_BYTE] - byte);
         out.every_row(l[LD_HALF] - l[P] * half(0) - l[P + 2] * half(2));
         let hb = l[P] * l[OB + 1] + l[P + 2] * l[OB + 3];
         // Loads: the sign bit of a signed byte or half is checked by a byte lookup.
@@ -365,7 +371,7 @@ impl GenericAir for CpuAir {
         // Stores: the new word (the stored register read through the rd access).
         let store = l[SB] + l[SH] + l[SW];
         let sub = l[SB] + l[SH];
-        out.every_row(sub * (l[RD_OLD] - word(RB)));
+        out.every_row(sub * (l[RD_OLD] - bytes_le(&l[RB..RB + 4])));
         for k in 0..4 {
             out.every_row((one - sub) * l[RB + k]);
         }

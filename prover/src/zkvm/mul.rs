@@ -22,7 +22,7 @@ use carbide_field::{Field, Goldilocks};
 
 use super::alu::{self, BYTES, Counts, PAIRS};
 use super::decode::Op;
-use crate::stark::{Air, Column, Fold, Frame, GenericAir, Linear, Lookup, Value};
+use crate::stark::{Air, Column, Fold, Frame, GenericAir, Linear, Lookup, Value, bytes_le};
 
 /// (x, right, m, z): the multiplier of a shift by x & 31.
 pub const SHIFT: u32 = 8;
@@ -132,8 +132,6 @@ impl GenericAir for MulAir {
         let l = f.local;
         let c = |x: u64| V::from(g(x));
         let (zero, one) = (c(0), c(1));
-        let bytes =
-            |at: usize, n: usize| (0..n).fold(zero, |acc, i| acc + l[at + i] * c(1 << (8 * i)));
         let s = |k: usize| l[k];
         let mut sum = zero;
         for k in 0..OPS.len() {
@@ -176,11 +174,20 @@ impl GenericAir for MulAir {
         let c1 = a[0] * m[1] + a[1] * m[0];
         let c2 = a[0] * m[2] + a[1] * m[1] + a[2] * m[0];
         let c3 = a[0] * m[3] + a[1] * m[2] + a[2] * m[1] + a[3] * m[0];
-        let (lo, hi, k, k2) = (bytes(LO, 4), bytes(HI, 4), bytes(K, 3), bytes(K2, 3));
+        let (lo, hi, k, k2) = (
+            bytes_le(&l[LO..LO + 4]),
+            bytes_le(&l[HI..HI + 4]),
+            bytes_le(&l[K..K + 3]),
+            bytes_le(&l[K2..K2 + 3]),
+        );
         let two32 = c(1 << 32);
         out.every_row(c0 + c1 * c(1 << 16) - lo - two32 * k);
         out.every_row(k + c2 + c3 * c(1 << 16) - hi - two32 * k2);
-        let (aw, rem, bw) = (bytes(A, 4), bytes(REM, 4), bytes(B, 4));
+        let (aw, rem, bw) = (
+            bytes_le(&l[A..A + 4]),
+            bytes_le(&l[REM..REM + 4]),
+            bytes_le(&l[B..B + 4]),
+        );
         out.every_row(
             l[R] - (s(MUL) + s(SLL)) * lo
                 - (s(MULH) + s(MULHSU) + s(MULHU) + s(SRL) + s(SRA)) * hi
@@ -198,7 +205,7 @@ impl GenericAir for MulAir {
         out.every_row(div * (l[X] + two32 * l[CY] - lo - rem));
         out.every_row(div * (hi + e * l[SR] + l[CY] - e * l[SX] - two32 * l[CY2]) + e * l[OV]);
         out.every_row((one - div) * rem);
-        out.every_row(sdiv * (l[X] - bytes(XB, 4)));
+        out.every_row(sdiv * (l[X] - bytes_le(&l[XB..XB + 4])));
         let half = c(1 << 31);
         out.every_row(l[OV] * (l[X] - half));
         out.every_row(l[OV] * (bw - e));
@@ -216,7 +223,7 @@ impl GenericAir for MulAir {
         out.every_row(l[DZ] - div * l[BZ]);
         out.every_row(l[DZ] * (aw - c(u64::from(u32::MAX))));
         // |r| < |b| for a division by b ≠ 0; d pinned to zero elsewhere.
-        let d = bytes(D, 4);
+        let d = bytes_le(&l[D..D + 4]);
         out.every_row((div - l[DZ]) * (l[ABSB] - l[ABSR] - one - d));
         out.every_row((one - div + l[DZ]) * d);
     }
