@@ -275,7 +275,7 @@ struct ZkvmFile {
     segments: Vec<SegmentProof>,
 }
 
-const ZKVM_MAGIC: &[u8; 8] = b"CBZKVM05";
+const ZKVM_MAGIC: &[u8; 8] = b"CBZKVM06";
 
 /// Cycles of a segment, log₂, unless `--segment-log` says otherwise: a 2^20-cycle segment
 /// proves in about a minute on two cores and a few GiB.

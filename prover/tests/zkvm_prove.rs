@@ -5,7 +5,8 @@
 use carbide_field::merkle::CpuMerkle;
 use carbide_field::{Field, Goldilocks};
 use carbide_ntt::Radix2Dit;
-use carbide_prover::zkvm::cpu::{self, ALU_OUT, CLK, NEW, NEXT_PC, OB, PC, RDV};
+use carbide_prover::zkvm::cpu::{self, ALU_OUT, CLK, LDV, NEXT_PC, PC, RDV};
+use carbide_prover::zkvm::loadstore;
 use carbide_prover::zkvm::{self, Machine, Op, Program, Step, Traces, ZkvmProof};
 use rand::{Rng, SeedableRng};
 
@@ -120,6 +121,17 @@ fn rejected(p: &Program, input: &[u8], t: &Traces, what: &str) {
     );
 }
 
+/// Where the load/store table's row for step `k` (a load or store) begins: one row per
+/// load or store, in cycle order.
+fn load_store_row(steps: &[Step], k: usize) -> usize {
+    use Op::*;
+    let before = steps[..k]
+        .iter()
+        .filter(|s| matches!(s.instruction.op, Lb | Lbu | Lh | Lhu | Lw | Sb | Sh | Sw))
+        .count();
+    before * loadstore::WIDTH
+}
+
 fn cell(t: &mut Traces, row: usize, col: usize) -> &mut Goldilocks {
     &mut t.tables[0][row * cpu::WIDTH + col]
 }
@@ -141,16 +153,40 @@ fn malicious_traces_are_rejected() {
     let steps = steps(&p, &input);
     let find = |pred: &dyn Fn(&Step) -> bool| steps.iter().position(pred).expect("such a step");
     let add = find(&|s| s.instruction.op == Op::Add && s.instruction.rd != 0);
-    let lw = find(&|s| s.instruction.op == Op::Lw && s.instruction.rd != 0);
+    // A load of a word below 255 (a byte one more is still a byte; the upper bytes zero).
+    let lw = find(&|s| s.instruction.op == Op::Lw && s.instruction.rd != 0 && s.rd_value < 255);
 
     // A wrong ALU result, consistent within the CPU row: the ALU lookup fails.
     let mut t = honest.clone();
     bump(&mut t, add, &[ALU_OUT, RDV]);
     rejected(&p, &input, &t, "a wrong ALU result");
-    // A wrong memory read: the word's bytes, the word after the access and rd all one more.
+    // A wrong memory read: in the load/store table (table 11, one row per load or store in
+    // cycle order) the word's low byte, the word after the access and the value loaded one
+    // more, and in the CPU row the value loaded and rd, consistent with them; the byte-pair
+    // table's counts moved to match. Only the memory bus can refuse it.
     let mut t = honest.clone();
-    bump(&mut t, lw, &[OB, NEW, RDV]);
+    let row = load_store_row(&steps, lw);
+    let ls = &mut t.tables[11][row..row + loadstore::WIDTH];
+    assert_eq!(ls[loadstore::CLK], Goldilocks::new(lw as u64));
+    let byte = |c: usize| ls[loadstore::OB + c].as_canonical_u64() as usize;
+    let (b0, b1) = (byte(0), byte(1));
+    assert!(b0 < 255);
+    for c in [loadstore::OB, loadstore::NEW, loadstore::LDV] {
+        ls[c] += Goldilocks::ONE;
+    }
+    t.tables[8][2 * (b0 + 256 * b1)] -= Goldilocks::ONE;
+    t.tables[8][2 * (b0 + 1 + 256 * b1)] += Goldilocks::ONE;
+    bump(&mut t, lw, &[LDV, RDV]);
     rejected(&p, &input, &t, "a wrong memory read");
+    // A load of another kind: the load/store row's LW flag moved to LBU (the value loaded
+    // kept). Only the load/store bus, which carries the CPU's kind, can refuse it: the row
+    // is a valid LBU of a word whose upper bytes are zero.
+    let mut t = honest.clone();
+    let ls = &mut t.tables[11][row..row + loadstore::WIDTH];
+    assert!((1..4).all(|c| ls[loadstore::OB + c] == Goldilocks::ZERO));
+    ls[loadstore::LW] = Goldilocks::ZERO;
+    ls[loadstore::LBU] = Goldilocks::ONE;
+    rejected(&p, &input, &t, "a load of another kind");
     // A wrong register write.
     let mut t = honest.clone();
     bump(&mut t, add, &[RDV]);

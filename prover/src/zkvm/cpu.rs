@@ -1,10 +1,11 @@
 //! The zkVM's CPU table: one row a cycle. A row looks its instruction up in the program table
-//! (pc and the decoded fields, [`FIELDS`] of them), reads rs1 and rs2, accesses at most one
-//! memory word and writes rd, each access a read of (address, value, timestamp) and a write
-//! of the new value at the access's own timestamp on the memory bus, the timestamps
-//! increasing (the difference less one is a range-checked 16-bit limb and byte). Registers
-//! are memory words at [`REGISTERS`] + i; x0 only ever receives 0. A store reads the register
-//! it stores through the rd access, writing it back unchanged. The ALU operation (or the address
+//! (pc and the decoded fields, [`FIELDS`] of them), reads rs1 and rs2 and writes rd, each
+//! access a read of (address, value, timestamp) and a write of the new value at the access's
+//! own timestamp on the memory bus, the timestamps increasing (the difference less one is a
+//! range-checked 16-bit limb and byte). Registers are memory words at [`REGISTERS`] + i; x0
+//! only ever receives 0. A load or store requests its memory access of the load/store table
+//! ([`mod@super::loadstore`]), which gives the value loaded; a store reads the register it
+//! stores through the rd access, writing it back unchanged. The ALU operation (or the address
 //! computation of a load or store, or a branch's compare) is requested on the ALU bus, on
 //! (rs1, rs2 + IMM): an instruction with an immediate names x0 as rs2.
 //!
@@ -18,7 +19,8 @@ use carbide_field::{Field, Goldilocks};
 
 use super::alu::{self, ALU, BYTES, PAIRS, U16};
 use super::decode::{Instruction, Op};
-use crate::stark::{Air, Column, Fold, Frame, GenericAir, Linear, Lookup, Value, bytes_le};
+use super::loadstore::{self, LOADSTORE};
+use crate::stark::{Air, Column, Fold, Frame, GenericAir, Linear, Lookup, Value};
 
 /// (pc, fields…) of each instruction.
 pub const PROGRAM: u32 = 4;
@@ -73,39 +75,32 @@ pub(super) const RS2V: usize = 27;
 pub(super) const RD_OLD: usize = 28;
 /// The value written to rd.
 pub const RDV: usize = 29;
-/// Two columns per access (rs1, rs2, memory, rd): timestamp − previous − 1 as a 16-bit limb
-/// and a byte above it. The previous timestamp is not a column of its own: the memory bus
-/// reads it as this linear expression.
+/// Two columns per register access (rs1, rs2, rd): timestamp − previous − 1 as a 16-bit
+/// limb and a byte above it. The previous timestamp is not a column of its own: the memory
+/// bus reads it as this linear expression.
 pub const DIFF: usize = 30;
-pub(super) const MEM_ADDR: usize = 38;
-/// The memory word after the access.
-pub const NEW: usize = 39;
-/// The four bytes of the memory word accessed, before the access.
-pub const OB: usize = 40;
-/// One-hot byte position of the access.
-pub(super) const P: usize = 44;
-/// The stored register's bytes (stores of a byte or half).
-pub(super) const RB: usize = 48;
-pub(super) const LD_BYTE: usize = 52;
-pub(super) const LD_HALF: usize = 53;
-pub(super) const SGN: usize = 54;
-pub(super) const SGN_SRC: usize = 55;
+/// The value a load gives rd (the load/store table's).
+pub const LDV: usize = 36;
 /// The ALU's result.
-pub const ALU_OUT: usize = 56;
-pub(super) const EQ: usize = 57;
-pub(super) const INV: usize = 58;
-pub(super) const LOWBIT: usize = 59;
-pub(super) const LIVE: usize = 60;
-pub(super) const COUNT: usize = 61;
-pub(super) const IN_IDX: usize = 62;
-pub(super) const OUT_IDX: usize = 63;
-pub(super) const IN_WORD: usize = 64;
-pub(super) const SYS_HALT: usize = 65;
-pub(super) const SYS_READ: usize = 66;
-pub(super) const SYS_WRITE: usize = 67;
-pub(super) const SYS_LEN: usize = 68;
+pub const ALU_OUT: usize = 37;
+pub(super) const EQ: usize = 38;
+pub(super) const INV: usize = 39;
+pub(super) const LOWBIT: usize = 40;
+pub(super) const LIVE: usize = 41;
+pub(super) const COUNT: usize = 42;
+pub(super) const IN_IDX: usize = 43;
+pub(super) const OUT_IDX: usize = 44;
+pub(super) const IN_WORD: usize = 45;
+pub(super) const SYS_HALT: usize = 46;
+pub(super) const SYS_READ: usize = 47;
+pub(super) const SYS_WRITE: usize = 48;
+pub(super) const SYS_LEN: usize = 49;
 /// Columns of the CPU table.
-pub const WIDTH: usize = 69;
+pub const WIDTH: usize = 50;
+
+/// The timestamps of a row's register accesses: 4·clk + this (the load/store table's memory
+/// access is at 4·clk + 3).
+pub(super) const ACCESS_TS: [u64; 3] = [1, 2, 4];
 
 /// Public values: exit code, cycles (live rows), input length in bytes, output bytes written
 /// by the segment's end, then the pc, input words read and output bytes written at its start,
@@ -269,8 +264,18 @@ fn lc(terms: &[(usize, u64)], constant: u64) -> Linear {
     }
 }
 
-/// Memory flags: every load and store.
-const MEM_FLAGS: [usize; 8] = [LB, LBU, LH, LHU, LW, SB, SH, SW];
+/// Memory flags: every load and store, in the load/store table's kind order.
+const MEM_FLAGS: [usize; loadstore::KINDS] = [LB, LBU, LH, LHU, LW, SB, SH, SW];
+const _: () = {
+    let mut k = 0;
+    while k < loadstore::KINDS {
+        assert!(
+            MEM_FLAGS[k] == LB + k,
+            "the kinds' flags are consecutive fields"
+        );
+        k += 1;
+    }
+};
 
 /// The CPU table of a segment: it starts at the public pc with the public counters and ends
 /// at the public pc, halted or not.
@@ -334,51 +339,14 @@ impl GenericAir for CpuAir {
         out.every_row((one - l[JALR]) * l[LOWBIT]);
         // The ALU request (rs1, rs2 + IMM) is a lookup; no request, no result.
         out.every_row(no_alu * l[ALU_OUT]);
-        // Memory: the word address and byte position, the old word's bytes.
+        // Loads and stores: their memory access is the load/store table's, which gives the
+        // value loaded; a store writes its register back unchanged through the rd access.
         let mut mem = zero;
         for k in MEM_FLAGS {
             mem = mem + l[k];
         }
-        let mut psum = zero;
-        for k in 0..4 {
-            out.every_row(l[P + k] * (one - l[P + k]));
-            psum = psum + l[P + k];
-        }
-        out.every_row(psum - mem);
-        let offset = l[P + 1] + c(2) * l[P + 2] + c(3) * l[P + 3];
-        out.every_row(mem * (l[ALU_OUT] - four * l[MEM_ADDR] - offset));
-        out.every_row((one - mem) * l[MEM_ADDR]);
-        let old = bytes_le(&l[OB..OB + 4]);
-        out.every_row((one - mem) * old);
-        out.every_row((l[LW] + l[SW]) * (one - l[P]));
-        out.every_row((l[LH] + l[LHU] + l[SH]) * (l[P + 1] + l[P + 3]));
-        let half = |i: usize| l[OB + i] + c(256) * l[OB + i + 1];
-        let mut byte = zero;
-        for k in 0..4 {
-            byte = byte + l[P + k] * l[OB + k];
-        }
-        out.every_row(l[LD_BYTE] - byte);
-        out.every_row(l[LD_HALF] - l[P] * half(0) - l[P + 2] * half(2));
-        let hb = l[P] * l[OB + 1] + l[P + 2] * l[OB + 3];
-        // Loads: the sign bit of a signed byte or half is checked by a byte lookup.
-        out.every_row(l[SGN] * (one - l[SGN]));
-        out.every_row(l[SGN] * (one - l[LB] - l[LH]));
-        out.every_row(l[SGN_SRC] - l[LB] * l[LD_BYTE] - l[LH] * hb);
-        let ldv = l[LW] * old
-            + (l[LB] + l[LBU]) * l[LD_BYTE]
-            + (l[LH] + l[LHU]) * l[LD_HALF]
-            + l[SGN] * (l[LB] * c((1 << 32) - (1 << 8)) + l[LH] * c((1 << 32) - (1 << 16)));
-        // Stores: the new word (the stored register read through the rd access).
+        out.every_row((one - mem) * l[LDV]);
         let store = l[SB] + l[SH] + l[SW];
-        let sub = l[SB] + l[SH];
-        out.every_row(sub * (l[RD_OLD] - bytes_le(&l[RB..RB + 4])));
-        for k in 0..4 {
-            out.every_row((one - sub) * l[RB + k]);
-        }
-        let delta =
-            l[SB] * (l[RB] - l[LD_BYTE]) + l[SH] * (l[RB] + c(256) * l[RB + 1] - l[LD_HALF]);
-        let pos = l[P] + c(1 << 8) * l[P + 1] + c(1 << 16) * l[P + 2] + c(1 << 24) * l[P + 3];
-        out.every_row(l[NEW] - old - delta * pos - l[SW] * (l[RD_OLD] - old));
         // System calls (a7 = rs2 names it).
         let mut ssum = zero;
         for k in [SYS_HALT, SYS_READ, SYS_WRITE, SYS_LEN] {
@@ -395,17 +363,12 @@ impl GenericAir for CpuAir {
             l[RDV]
                 - l[WR_ALU] * l[ALU_OUT]
                 - l[LINK] * (l[PC] + four)
-                - l[WR_LOAD] * ldv
+                - l[WR_LOAD] * l[LDV]
                 - l[ECALL] * sysv
                 - store * l[RD_OLD],
         );
         out.every_row((one - l[SYS_READ]) * l[IN_WORD]);
         out.every_row(l[SYS_HALT] * (l[RS1V] - p(P_EXIT)));
-        // Timestamps: each access after the one before it at its address.
-        // (The bytes are range-checked by lookups and the previous timestamp is read from them;
-        // only the memory access's, unused without one, need a constraint.)
-        let d = DIFF + 2 * 2;
-        out.every_row((one - mem) * (l[d] + c(1 << 16) * l[d + 1]));
     }
 }
 
@@ -448,22 +411,17 @@ impl Air for CpuAir {
                 col(USE_ALU),
             ),
         ];
-        // The four accesses: (address, value read, previous timestamp) received, (address,
-        // value written, timestamp) sent.
+        // The three register accesses: (address, value read, previous timestamp) received,
+        // (address, value written, timestamp) sent. Each difference is range-checked by its
+        // limbs, so the previous timestamp is read from them.
         let reg = |field: usize| lc(&[(field, 1)], REGISTERS);
-        let old = lc(
-            &(0..4).map(|i| (OB + i, 1 << (8 * i))).collect::<Vec<_>>(),
-            0,
-        );
         let accesses = [
-            (reg(RS1), col(RS1V), col(RS1V), one.clone()),
-            (reg(RS2), col(RS2V), col(RS2V), one.clone()),
-            (col(MEM_ADDR), old, col(NEW), mem.clone()),
-            (reg(RD), col(RD_OLD), col(RDV), one.clone()),
+            (reg(RS1), col(RS1V), col(RS1V)),
+            (reg(RS2), col(RS2V), col(RS2V)),
+            (reg(RD), col(RD_OLD), col(RDV)),
         ];
-        for (s, (addr, read, written, mult)) in accesses.into_iter().enumerate() {
-            let ts = lc(&[(CLK, 4)], s as u64 + 1);
-            // The previous timestamp: ts − 1 − the difference's limb and byte.
+        for (s, (addr, read, written)) in accesses.into_iter().enumerate() {
+            let ts = lc(&[(CLK, 4)], ACCESS_TS[s]);
             let d = DIFF + 2 * s;
             let prev = Linear {
                 terms: vec![
@@ -471,33 +429,33 @@ impl Air for CpuAir {
                     (Column::Main(d), -g(1)),
                     (Column::Main(d + 1), -g(1 << 16)),
                 ],
-                constant: g(s as u64),
+                constant: g(ACCESS_TS[s] - 1),
             };
             l.push(Lookup::receive(
                 MEMORY,
                 vec![addr.clone(), read, prev],
-                mult.clone(),
+                one.clone(),
             ));
-            l.push(Lookup::send(MEMORY, vec![addr, written, ts], mult));
+            l.push(Lookup::send(MEMORY, vec![addr, written, ts], one.clone()));
+            l.push(Lookup::send(U16, vec![col(d)], one.clone()));
         }
-        let pair = |x: usize, y: usize, m: Linear| Lookup::send(PAIRS, vec![col(x), col(y)], m);
-        for s in 0..4 {
-            l.push(Lookup::send(U16, vec![col(DIFF + 2 * s)], one.clone()));
-        }
-        l.push(pair(DIFF + 1, DIFF + 3, one.clone()));
-        l.push(pair(DIFF + 5, DIFF + 7, one.clone()));
-        l.push(pair(OB, OB + 1, one.clone()));
-        l.push(pair(OB + 2, OB + 3, one.clone()));
-        let sub = lc(&[(SB, 1), (SH, 1)], 0);
-        l.push(pair(RB, RB + 1, sub.clone()));
-        l.push(pair(RB + 2, RB + 3, sub));
         l.push(Lookup::send(
-            BYTES,
-            vec![Linear {
-                terms: vec![(Column::Main(SGN_SRC), g(2)), (Column::Main(SGN), -g(256))],
-                constant: Goldilocks::ZERO,
-            }],
-            lc(&[(LB, 1), (LH, 1)], 0),
+            PAIRS,
+            vec![col(DIFF + 1), col(DIFF + 3)],
+            one.clone(),
+        ));
+        l.push(Lookup::send(BYTES, vec![col(DIFF + 5)], one.clone()));
+        // The load or store, by its kind, byte address and the value loaded or stored.
+        l.push(Lookup::send(
+            LOADSTORE,
+            vec![
+                col(CLK),
+                loadstore::kind(LB),
+                col(ALU_OUT),
+                col(LDV),
+                col(RD_OLD),
+            ],
+            mem,
         ));
         l.push(Lookup::send(
             INPUT,

@@ -1,6 +1,6 @@
 //! The zkVM: RISC-V (RV32IM) programs, executed and proved. This module holds the ELF loader
 //! ([`Program`]), the decoder and the executor ([`run`]), and the proving tables: the CPU
-//! ([`mod@cpu`]), the ALU on byte limbs ([`mod@alu`]), multiplication, shifts and unsigned
+//! ([`mod@cpu`]), its loads and stores ([`mod@loadstore`]), the ALU on byte limbs ([`mod@alu`]), multiplication, shifts and unsigned
 //! division on 16-bit limbs ([`mod@mul`]), and the program, memory and stream tables
 //! ([`mod@tables`]), proved together by [`prove`] and checked by [`verify`], a run cut into
 //! segments whose memory crosses between them as the root of the image's tree
@@ -12,6 +12,7 @@ pub mod cpu;
 mod decode;
 mod elf;
 pub mod image;
+pub mod loadstore;
 mod machine;
 pub mod mul;
 mod prove;

@@ -1,5 +1,5 @@
 //! Proving and verifying a program's execution in segments (continuations). A run is cut
-//! into segments of 2^k cycles; each is one STARK proof of twelve tables whose public values
+//! into segments of 2^k cycles; each is one STARK proof of thirteen tables whose public values
 //! are its boundaries: the pc, the input words read and output bytes written, and the memory
 //! as the root of the image's Merkle tree ([`mod@super::image`]). The segment's proof names
 //! the words it touched with their values before and after and the sibling hashes to the
@@ -24,6 +24,7 @@ use super::cpu::*;
 use super::decode::Op;
 use super::elf::Program;
 use super::image::{self, Image, MemoryTree, Touched};
+use super::loadstore::{self, LoadStoreAir};
 use super::machine::{Machine, Step};
 use super::mul::{self, MulAir, ShiftAir};
 use super::tables::{Code, MemoryAir, StreamAir};
@@ -133,7 +134,7 @@ pub struct SegmentClaim {
 pub struct SegmentProof {
     /// Its statement.
     pub segment: SegmentClaim,
-    /// The STARK proof of its twelve tables (the last its tag).
+    /// The STARK proof of its thirteen tables (the last its tag).
     pub stark: StarkProof,
 }
 
@@ -167,7 +168,7 @@ impl ZkvmProof {
     }
 }
 
-/// The twelve traces of one segment, in the statement's order.
+/// The thirteen traces of one segment, in the statement's order.
 #[derive(Clone, Debug)]
 pub struct Traces {
     /// CPU, program, memory, input, output, ALU, multiply, bitwise, byte pairs, bytes, shift,
@@ -213,7 +214,7 @@ impl Context {
 }
 
 /// Tables of a segment's statement.
-const TABLES: usize = 12;
+const TABLES: usize = 13;
 
 /// The statement's tables, in order, for one segment.
 struct Statement<'a> {
@@ -244,6 +245,7 @@ impl<'a> Statement<'a> {
             &BytePairsAir { bitwise: false },
             &ByteRangeAir,
             &ShiftAir,
+            &LoadStoreAir,
             &TagAir,
         ]
     }
@@ -262,6 +264,7 @@ impl<'a> Statement<'a> {
             Some(16),
             Some(8),
             Some(9),
+            None,
             Some(TagAir::LOG_ROWS),
         ]
     }
@@ -280,6 +283,7 @@ struct Builder<'a> {
     state: Vec<(u32, u64)>,
     registers: [usize; 32],
     cpu: Vec<Goldilocks>,
+    loadstore: Vec<Goldilocks>,
     alu: Vec<Goldilocks>,
     mul: Vec<Goldilocks>,
     program: Vec<u64>,
@@ -317,6 +321,7 @@ impl<'a> Builder<'a> {
                 cpu.par_extend(rayon::iter::repeat_n(Goldilocks::ZERO, rows * WIDTH));
                 cpu
             },
+            loadstore: Vec::new(),
             alu: Vec::new(),
             mul: Vec::new(),
             program: vec![0; 1 << ctx.code.air.log_rows()],
@@ -383,7 +388,7 @@ impl<'a> Builder<'a> {
         let on = |k: usize| f(k) == 1;
         row[CLK] = g(clk);
         row[NEXT_PC] = g(u64::from(next_pc));
-        let ts = |s: u64| 4 * clk + s + 1;
+        let ts = |s: usize| 4 * clk + ACCESS_TS[s];
         let (rs1, rs2, rd) = (f(RS1) as usize, f(RS2) as usize, f(RD) as usize);
         let (r1, r2, r3) = (self.registers[rs1], self.registers[rs2], self.registers[rd]);
         let rs1v = self.state[r1].0;
@@ -433,88 +438,14 @@ impl<'a> Builder<'a> {
             on(SH),
             on(SW),
         );
-        let mut ldv = 0u32;
         // A store's register, read through the rd access.
         let stored = self.state[r3].0;
         if lb || lbu || lh || lhu || lw || sb || sh || sw {
-            let (word, pos) = (u64::from(out / 4), (out % 4) as usize);
-            let r = self
-                .image
-                .row_of(word)
-                .ok_or(VmError::OutOfBounds { pc, addr: out })?;
-            let old = self.state[r].0;
-            let ob = old.to_le_bytes();
-            let byte = u32::from(ob[pos]);
-            let half = if pos < 3 {
-                u32::from(ob[pos]) | u32::from(ob[pos + 1]) << 8
-            } else {
-                0
-            };
-            let shift = 8 * pos as u32;
-            let new = if sw {
-                stored
-            } else if sb {
-                old & !(0xff << shift) | (stored & 0xff) << shift
-            } else if sh {
-                old & !(0xffff << shift) | (stored & 0xffff) << shift
-            } else {
-                old
-            };
-            let (_, prev) = self.access(r, new, ts(2));
-            let row = &mut self.cpu[start..start + WIDTH];
-            row[MEM_ADDR] = g(word);
-            row[NEW] = g(u64::from(new));
-            Self::put_diff(row, 2, ts(2), prev);
-            for i in 0..4 {
-                row[OB + i] = g(u64::from(ob[i]));
+            let ldv = self.load_store(clk, pc, out, stored, &fields)?;
+            self.cpu[start + LDV] = g(u64::from(ldv));
+            if on(WR_LOAD) {
+                debug_assert_eq!(ldv, step.rd_value);
             }
-            row[P + pos] = Goldilocks::ONE;
-            row[LD_BYTE] = g(u64::from(byte));
-            let (ld_half, hb) = match pos {
-                0 => (u32::from(ob[0]) | u32::from(ob[1]) << 8, ob[1]),
-                2 => (u32::from(ob[2]) | u32::from(ob[3]) << 8, ob[3]),
-                _ => (0, 0),
-            };
-            row[LD_HALF] = g(u64::from(ld_half));
-            let src = if lb {
-                byte
-            } else if lh {
-                u32::from(hb)
-            } else {
-                0
-            };
-            let sgn = (lb || lh) && src >> 7 == 1;
-            row[SGN_SRC] = g(u64::from(src));
-            row[SGN] = g(u64::from(sgn));
-            if lb || lh {
-                self.counts.byte(u64::from(2 * src) - 256 * u64::from(sgn));
-            }
-            ldv = if lw {
-                old
-            } else if lb {
-                byte as u8 as i8 as i32 as u32
-            } else if lbu {
-                byte
-            } else if lh {
-                half as u16 as i16 as i32 as u32
-            } else if lhu {
-                half
-            } else {
-                0
-            };
-            if sb || sh {
-                let rb = stored.to_le_bytes();
-                for i in 0..4 {
-                    row[RB + i] = g(u64::from(rb[i]));
-                }
-                self.counts.pair(u64::from(rb[0]), u64::from(rb[1]));
-                self.counts.pair(u64::from(rb[2]), u64::from(rb[3]));
-            }
-            self.counts.pair(u64::from(ob[0]), u64::from(ob[1]));
-            self.counts.pair(u64::from(ob[2]), u64::from(ob[3]));
-        } else {
-            self.counts.pair(0, 0);
-            self.counts.pair(0, 0);
         }
         // System calls.
         let row = &mut self.cpu[start..start + WIDTH];
@@ -545,15 +476,12 @@ impl<'a> Builder<'a> {
                 self.output.push(rs1v as u8);
             }
         }
-        if on(WR_LOAD) {
-            debug_assert_eq!(ldv, step.rd_value);
-        }
         // rd.
-        let (rd_old, prev) = self.access(r3, rdv, ts(3));
+        let (rd_old, prev) = self.access(r3, rdv, ts(2));
         let row = &mut self.cpu[start..start + WIDTH];
         row[RD_OLD] = g(u64::from(rd_old));
         row[RDV] = g(u64::from(rdv));
-        Self::put_diff(row, 3, ts(3), prev);
+        Self::put_diff(row, 2, ts(2), prev);
         // Counters.
         if self.live {
             self.count += 1;
@@ -564,13 +492,114 @@ impl<'a> Builder<'a> {
             self.live = false;
         }
         let d = |i: usize| row[DIFF + i].as_canonical_u64();
-        let (lo, hi) = ([d(0), d(2), d(4), d(6)], [d(1), d(3), d(5), d(7)]);
+        let (lo, hi) = ([d(0), d(2), d(4)], [d(1), d(3), d(5)]);
         for x in lo {
             self.counts.u16(x);
         }
         self.counts.pair(hi[0], hi[1]);
-        self.counts.pair(hi[2], hi[3]);
+        self.counts.byte(hi[2]);
         Ok(())
+    }
+
+    /// The load/store table's row for the load or store of cycle `clk` at byte address
+    /// `addr` (`stored`: the register a store stores); the value loaded (zero for a store).
+    fn load_store(
+        &mut self,
+        clk: u64,
+        pc: u32,
+        addr: u32,
+        stored: u32,
+        fields: &[Goldilocks; FIELDS],
+    ) -> Result<u32, ZkvmError> {
+        use loadstore as ls;
+        let kind = (0..ls::KINDS)
+            .find(|&k| fields[LB + k] == Goldilocks::ONE)
+            .expect("a load or store has a kind");
+        let on = |k: usize| k == kind + ls::FLAGS;
+        let (word, pos) = (u64::from(addr / 4), (addr % 4) as usize);
+        let r = self
+            .image
+            .row_of(word)
+            .ok_or(VmError::OutOfBounds { pc, addr })?;
+        let old = self.state[r].0;
+        let ob = old.to_le_bytes();
+        let byte = u32::from(ob[pos]);
+        let (half, hb) = match pos {
+            0 | 2 => (
+                u32::from(ob[pos]) | u32::from(ob[pos + 1]) << 8,
+                ob[pos + 1],
+            ),
+            _ => (0, 0),
+        };
+        let shift = 8 * pos as u32;
+        let new = if on(ls::SW) {
+            stored
+        } else if on(ls::SB) {
+            old & !(0xff << shift) | (stored & 0xff) << shift
+        } else if on(ls::SH) {
+            old & !(0xffff << shift) | (stored & 0xffff) << shift
+        } else {
+            old
+        };
+        let ts = 4 * clk + 3;
+        let (_, prev) = self.access(r, new, ts);
+        let mut row = [Goldilocks::ZERO; ls::WIDTH];
+        row[ls::CLK] = g(clk);
+        row[ls::ADDR] = g(u64::from(addr));
+        row[ls::STV] = g(u64::from(stored));
+        row[ls::FLAGS + kind] = Goldilocks::ONE;
+        row[ls::WORD] = g(word);
+        row[ls::NEW] = g(u64::from(new));
+        for i in 0..4 {
+            row[ls::OB + i] = g(u64::from(ob[i]));
+        }
+        row[ls::P + pos] = Goldilocks::ONE;
+        row[ls::LD_BYTE] = g(u64::from(byte));
+        row[ls::LD_HALF] = g(u64::from(half));
+        let src = if on(ls::LB) {
+            byte
+        } else if on(ls::LH) {
+            u32::from(hb)
+        } else {
+            0
+        };
+        let sgn = src >> 7 == 1;
+        row[ls::SGN_SRC] = g(u64::from(src));
+        row[ls::SGN] = g(u64::from(sgn));
+        let ldv = if on(ls::LW) {
+            old
+        } else if on(ls::LB) {
+            byte as u8 as i8 as i32 as u32
+        } else if on(ls::LBU) {
+            byte
+        } else if on(ls::LH) {
+            half as u16 as i16 as i32 as u32
+        } else if on(ls::LHU) {
+            half
+        } else {
+            0
+        };
+        row[ls::LDV] = g(u64::from(ldv));
+        let rb = if on(ls::SB) || on(ls::SH) {
+            stored.to_le_bytes()
+        } else {
+            [0; 4]
+        };
+        for i in 0..4 {
+            row[ls::RB + i] = g(u64::from(rb[i]));
+        }
+        let d = ts - prev - 1;
+        row[ls::DIFF] = g(d & 0xffff);
+        row[ls::DIFF + 1] = g(d >> 16);
+        self.counts.u16(d & 0xffff);
+        self.counts
+            .pair(d >> 16, u64::from(2 * src) - 256 * u64::from(sgn));
+        self.counts.pair(u64::from(ob[0]), u64::from(ob[1]));
+        self.counts.pair(u64::from(ob[2]), u64::from(ob[3]));
+        self.counts.pair(u64::from(rb[0]), u64::from(rb[1]));
+        self.counts.pair(u64::from(rb[2]), u64::from(rb[3]));
+        self.loadstore.extend_from_slice(&row);
+        Ok(ldv)
     }
 }
 
@@ -669,6 +698,11 @@ impl Segments<'_> {
             alu::push_row(&mut b.alu, None, 0, 0, 0, &mut b.counts);
         }
         mul::finish(&mut b.mul, &mut b.counts);
+        let ls_rows = (b.loadstore.len() / loadstore::WIDTH)
+            .next_power_of_two()
+            .max(2);
+        b.loadstore
+            .resize(ls_rows * loadstore::WIDTH, Goldilocks::ZERO);
         // The words accessed (a nonzero last timestamp), their final timestamps, and the
         // memory carried to the next segment.
         let mut touched = Vec::new();
@@ -730,6 +764,7 @@ impl Segments<'_> {
                 b.counts.pairs_trace(),
                 column(&b.counts.bytes),
                 column(&b.counts.shift),
+                std::mem::take(&mut b.loadstore),
                 TagAir::trace(),
             ],
             segment,
@@ -967,7 +1002,7 @@ fn check_segment(
         ));
     }
     // The CPU table covers the cycles; the statement fixes the other preprocessed tables'
-    // sizes; the ALU and multiply tables are at most as long as the CPU table.
+    // sizes; the ALU, multiply and load/store tables are at most as long as the CPU table.
     let cpu_rows = s.cycles.next_power_of_two().max(2).trailing_zeros();
     let mut sizes = Vec::with_capacity(airs.len());
     for (i, (&air, fixed)) in airs.iter().zip(st.fixed_sizes()).enumerate() {
