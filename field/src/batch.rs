@@ -24,11 +24,31 @@ pub fn montgomery_batch_inverse_in_place<F: Field>(values: &mut [F]) {
     values.copy_from_slice(&inv);
 }
 
+/// `len` copies of `value`, written across rayon's threads (without the `parallel` feature, on
+/// the calling thread). A large fresh allocation's pages are faulted in, and zeroed by the
+/// kernel, where they are first written: `vec![value; len]` makes one thread pay for all of
+/// them while the others wait.
+pub fn par_filled<T: Copy + Send + Sync>(len: usize, value: T) -> Vec<T> {
+    let mut v = Vec::with_capacity(len);
+    #[cfg(feature = "parallel")]
+    if len >= MIN_FILL {
+        use rayon::prelude::*;
+        v.par_extend(rayon::iter::repeat_n(value, len));
+        return v;
+    }
+    v.resize(len, value);
+    v
+}
+
+/// Below this many elements [`par_filled`] stays on the calling thread.
+#[cfg(feature = "parallel")]
+const MIN_FILL: usize = 1 << 14;
+
 /// The inverses of `values`, zeros mapped to zero, computed in chunks across rayon's threads
 /// (one field inversion per chunk). Without the `parallel` feature this runs on the calling
 /// thread.
 pub fn par_batch_inverse<F: Field>(values: &[F]) -> Vec<F> {
-    let mut out = vec![F::ZERO; values.len()];
+    let mut out = par_filled(values.len(), F::ZERO);
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;

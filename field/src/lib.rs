@@ -45,7 +45,7 @@ mod traits;
 
 pub use batch::{
     montgomery_batch_inverse, montgomery_batch_inverse_in_place, par_batch_inverse,
-    par_batch_inverse_in_place,
+    par_batch_inverse_in_place, par_filled,
 };
 pub use codec::{CanonicalEncoding, decode_slice, encode_slice, serde_canonical};
 pub use error::{DecodeError, FieldError};

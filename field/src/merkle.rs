@@ -316,7 +316,7 @@ const TASK: usize = 1 << 10;
 
 /// `two_to_one` of each pair of a level (SIMD lanes within a task, tasks across threads).
 pub fn compress_pairs(level: &[Digest]) -> Vec<Digest> {
-    let mut out = vec![[Goldilocks::ZERO; 4]; level.len() / 2];
+    let mut out = crate::par_filled(level.len() / 2, [Goldilocks::ZERO; 4]);
     #[cfg(feature = "parallel")]
     let tasks = out.par_chunks_mut(TASK).zip(level.par_chunks(2 * TASK));
     #[cfg(not(feature = "parallel"))]
@@ -332,7 +332,7 @@ pub struct CpuMerkle;
 impl MerkleHasher for CpuMerkle {
     fn hash_rows(&self, values: &[Goldilocks], width: usize) -> Result<Vec<Digest>, MerkleError> {
         tree_height(values.len(), width, 0)?;
-        let mut out = vec![[Goldilocks::ZERO; 4]; values.len() / width];
+        let mut out = crate::par_filled(values.len() / width, [Goldilocks::ZERO; 4]);
         #[cfg(feature = "parallel")]
         let tasks = out
             .par_chunks_mut(TASK)
@@ -377,7 +377,7 @@ impl MerkleHasher for Blake3Merkle {
 fn blake3_groups(values: &[Goldilocks], width: usize, prefix: Option<u8>) -> Vec<Digest> {
     const GROUPS: usize = 16;
     let len = usize::from(prefix.is_some()) + 8 * width;
-    let mut out = vec![[Goldilocks::ZERO; 4]; values.len() / width];
+    let mut out = crate::par_filled(values.len() / width, [Goldilocks::ZERO; 4]);
     #[cfg(target_arch = "x86_64")]
     let avx2 = crate::goldilocks::avx2_only();
     let task = |msgs: &mut Messages, (out, items): (&mut [Digest], &[Goldilocks])| {

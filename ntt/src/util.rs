@@ -196,7 +196,11 @@ const TILE_BITS: usize = 5;
 /// `rev(c) | rev(mid) | rev(a)`, so for each pair of middles the swaps stay within two tiles
 /// of 2^TILE_BITS strided runs of 2^TILE_BITS consecutive rows, which fit in L1; a plain loop
 /// over i would miss the cache on nearly every swap once the batch exceeds it.
-pub(crate) fn bit_reverse_rows<F: Copy>(values: &mut [F], width: usize, log_n: usize) {
+pub(crate) fn bit_reverse_rows<F: Copy + Send>(values: &mut [F], width: usize, log_n: usize) {
+    #[cfg(feature = "parallel")]
+    if log_n > 2 * TILE_BITS && values.len() >= PAR_REVERSE_MIN {
+        return par_bit_reverse_rows(values, width, log_n);
+    }
     if log_n < 2 * TILE_BITS + 1 {
         let shift = usize::BITS as usize - log_n.max(1);
         for i in 0..1usize << log_n {
@@ -232,6 +236,60 @@ pub(crate) fn bit_reverse_rows<F: Copy>(values: &mut [F], width: usize, log_n: u
     }
 }
 
+/// Elements from which [`bit_reverse_rows`] runs across threads.
+#[cfg(feature = "parallel")]
+const PAR_REVERSE_MIN: usize = 1 << 16;
+
+/// [`bit_reverse_rows`]' blocked swaps across threads, for `log_n > 2·TILE_BITS`. Rows
+/// `a | mid | c` for one middle are 2^TILE_BITS runs of 2^TILE_BITS consecutive rows (one per
+/// a), and its swaps reach only the runs of the reversed middle: each pair of middles is one
+/// task owning its runs, so the tasks borrow disjoint parts of `values`.
+#[cfg(feature = "parallel")]
+fn par_bit_reverse_rows<F: Copy + Send>(values: &mut [F], width: usize, log_n: usize) {
+    use rayon::prelude::*;
+    let b = TILE_BITS;
+    let m = log_n - 2 * b;
+    let rev = |x: usize, bits: usize| x.reverse_bits() >> (usize::BITS as usize - bits);
+    // Run r = a·2^m + mid holds rows a | mid | 0..2^b.
+    let mut runs: Vec<Option<&mut [F]>> = values.chunks_mut(width << b).map(Some).collect();
+    let mut take = |mid: usize| -> Vec<&mut [F]> {
+        (0..1usize << b)
+            .map(|a| runs[(a << m) | mid].take().expect("each run is taken once"))
+            .collect()
+    };
+    let mut tasks = Vec::with_capacity(1 << m);
+    for mid in 0..1usize << m {
+        let rmid = rev(mid, m);
+        if rmid < mid {
+            continue;
+        }
+        let own = take(mid);
+        let other = if rmid == mid { Vec::new() } else { take(rmid) };
+        tasks.push((own, other));
+    }
+    let row = |r: usize| r * width..(r + 1) * width;
+    tasks.into_par_iter().for_each(|(mut own, mut other)| {
+        for a in 0..1usize << b {
+            let ra = rev(a, b);
+            for c in 0..1usize << b {
+                // Row c of run a swaps with row rev(a) of run rev(c) of the reversed middle.
+                let rc = rev(c, b);
+                if !other.is_empty() {
+                    own[a][row(c)].swap_with_slice(&mut other[rc][row(ra)]);
+                } else if a == rc {
+                    if c < ra {
+                        let (lo, hi) = own[a].split_at_mut(ra * width);
+                        lo[row(c)].swap_with_slice(&mut hi[..width]);
+                    }
+                } else if a < rc {
+                    let (lo, hi) = own.split_at_mut(rc);
+                    lo[a][row(c)].swap_with_slice(&mut hi[0][row(ra)]);
+                }
+            }
+        }
+    });
+}
+
 #[inline]
 fn swap_rows<F: Copy>(values: &mut [F], width: usize, i: usize, j: usize) {
     if width == 1 {
@@ -246,24 +304,35 @@ fn swap_rows<F: Copy>(values: &mut [F], width: usize, i: usize, j: usize) {
 mod tests {
     use super::*;
 
-    /// The blocked permutation equals the plain definition at every size around the switch.
+    /// The blocked permutation, serial and across threads, equals the plain definition at
+    /// every size around the switches.
     #[test]
     fn blocked_bit_reversal_is_bit_reversal() {
-        for log_n in 0..=16 {
-            for width in [1, 3] {
-                let n = 1usize << log_n;
-                let mut v: Vec<usize> = (0..n * width).collect();
-                bit_reverse_rows(&mut v, width, log_n);
-                for (i, row) in v.chunks(width).enumerate() {
-                    let j = if log_n == 0 {
-                        0
-                    } else {
-                        i.reverse_bits() >> (usize::BITS as usize - log_n)
-                    };
-                    let want: Vec<usize> = (j * width..(j + 1) * width).collect();
-                    assert_eq!(row, &want[..], "row {i} of 2^{log_n} x {width}");
+        type Reverse = fn(&mut [usize], usize, usize);
+        let mut versions: Vec<(Reverse, usize)> = vec![(bit_reverse_rows, 0)];
+        #[cfg(feature = "parallel")]
+        versions.push((par_bit_reverse_rows, 2 * TILE_BITS + 1));
+        for (reverse, from) in versions {
+            for log_n in from..=16 {
+                for width in [1, 3, 8] {
+                    check_reversal(reverse, log_n, width);
                 }
             }
+        }
+    }
+
+    fn check_reversal(reverse: fn(&mut [usize], usize, usize), log_n: usize, width: usize) {
+        let n = 1usize << log_n;
+        let mut v: Vec<usize> = (0..n * width).collect();
+        reverse(&mut v, width, log_n);
+        for (i, row) in v.chunks(width).enumerate() {
+            let j = if log_n == 0 {
+                0
+            } else {
+                i.reverse_bits() >> (usize::BITS as usize - log_n)
+            };
+            let want: Vec<usize> = (j * width..(j + 1) * width).collect();
+            assert_eq!(row, &want[..], "row {i} of 2^{log_n} x {width}");
         }
     }
 }

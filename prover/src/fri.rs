@@ -181,30 +181,47 @@ fn fold_once(
     shift: Goldilocks,
     beta: Ext,
 ) -> Result<Vec<Ext>, FriError> {
+    use rayon::prelude::*;
     let half = Goldilocks::TWO.try_inverse().unwrap_or(Goldilocks::ONE);
     let pairs = values.len() / 2;
-    let xs: Vec<Goldilocks> = if pairs >= 64 && start == 0 && values.len() == 1 << log_n {
-        // A whole layer: the pair at 2j sits at shift·ω^rev(j) (log_n − 1 bits), from one
-        // table of powers rather than an exponentiation per pair.
-        let w = Goldilocks::two_adic_generator(log_n as usize)
-            .map_err(|e| FriError::Shape(e.to_string()))?;
-        let twice = shift + shift;
-        let powers: Vec<Goldilocks> = std::iter::successors(Some(twice), |x| Some(*x * w))
-            .take(pairs)
-            .collect();
-        (0..pairs)
-            .map(|j| powers[reverse_bits(j, log_n - 1)])
-            .collect()
-    } else {
-        (0..pairs)
-            .map(|j| point(shift, log_n, start + 2 * j).map(|x| x + x))
-            .collect::<Result<_, _>>()?
-    };
+    let pair =
+        |ab: &[Ext], inv_2x: Goldilocks| (ab[0] + ab[1]) * half + beta * ((ab[0] - ab[1]) * inv_2x);
+    if pairs >= 64 && start == 0 && values.len() == 1 << log_n {
+        // A whole layer: the pair at 2j sits at x = shift·ω^rev(j) (log_n − 1 bits), so
+        // 1/(2x) = (2·shift)⁻¹·ω^(−rev(j)), from one table of powers, without inversions.
+        const CHUNK: usize = 1 << 12;
+        let w_inv = Goldilocks::two_adic_generator(log_n as usize)
+            .map_err(|e| FriError::Shape(e.to_string()))?
+            .try_inverse()
+            .unwrap_or(Goldilocks::ONE);
+        let first = (shift + shift)
+            .try_inverse()
+            .ok_or_else(|| FriError::Shape("zero shift".into()))?;
+        let mut inv_powers = carbide_field::par_filled(pairs, Goldilocks::ZERO);
+        inv_powers
+            .par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(c, out)| {
+                let mut x = first * w_inv.exp_u64((c * CHUNK) as u64);
+                for o in out {
+                    *o = x;
+                    x *= w_inv;
+                }
+            });
+        return Ok(values
+            .par_chunks_exact(2)
+            .enumerate()
+            .map(|(j, ab)| pair(ab, inv_powers[reverse_bits(j, log_n - 1)]))
+            .collect());
+    }
+    let xs: Vec<Goldilocks> = (0..pairs)
+        .map(|j| point(shift, log_n, start + 2 * j).map(|x| x + x))
+        .collect::<Result<_, _>>()?;
     let inv = Goldilocks::batch_inverse(&xs);
     Ok(values
         .chunks_exact(2)
         .zip(inv)
-        .map(|(ab, inv_2x)| (ab[0] + ab[1]) * half + beta * ((ab[0] - ab[1]) * inv_2x))
+        .map(|(ab, inv_2x)| pair(ab, inv_2x))
         .collect())
 }
 
@@ -217,19 +234,29 @@ fn fold(
     beta: Ext,
     arity_bits: u32,
 ) -> Result<(Vec<Ext>, Goldilocks), FriError> {
-    let (mut v, mut s, mut b, mut start, mut log_n) = (values.to_vec(), shift, beta, start, log_n);
+    let (mut s, mut b, mut start, mut log_n) = (shift, beta, start, log_n);
+    let mut v = std::borrow::Cow::Borrowed(values);
     for _ in 0..arity_bits {
-        v = fold_once(&v, start, log_n, s, b)?;
+        v = std::borrow::Cow::Owned(fold_once(&v, start, log_n, s, b)?);
         s = s.square();
         b = b.square();
         start /= 2;
         log_n -= 1;
     }
-    Ok((v, s))
+    Ok((v.into_owned(), s))
 }
 
+/// A layer's values as their coordinates (the Merkle leaves' words), written across threads.
 fn leaves(values: &[Ext]) -> Vec<Goldilocks> {
-    values.iter().flat_map(|v| v.0).collect()
+    use rayon::prelude::*;
+    if values.len() < 1 << 12 {
+        return values.iter().flat_map(|v| v.0).collect();
+    }
+    let mut out = carbide_field::par_filled(2 * values.len(), Goldilocks::ZERO);
+    out.par_chunks_mut(2)
+        .zip(values.par_iter())
+        .for_each(|(o, v)| o.copy_from_slice(&v.0));
+    out
 }
 
 /// The coefficients of the polynomial whose values on `shift·H` (bit-reversed) are `values`.

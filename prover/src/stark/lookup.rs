@@ -239,7 +239,7 @@ pub(super) fn aux_trace(
     let n = main.len() / width.max(1);
     let flat: Vec<Flat> = lookups.iter().map(|l| Flat::new(l, ch)).collect();
     let aw = 2 * (k + 1);
-    let mut out = vec![Goldilocks::ZERO; n * aw];
+    let mut out = carbide_field::par_filled(n * aw, Goldilocks::ZERO);
     let sums = out
         .par_chunks_mut(CHUNK * aw)
         .enumerate()

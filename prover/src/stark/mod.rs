@@ -320,7 +320,7 @@ fn domain(shift: Goldilocks, w_big: Goldilocks, big: usize) -> Vec<Goldilocks> {
     use rayon::prelude::*;
     // Each chunk starts from its own power: one chain of dependent products per thread.
     const CHUNK: usize = 1 << 12;
-    let mut xs = vec![Goldilocks::ZERO; big];
+    let mut xs = carbide_field::par_filled(big, Goldilocks::ZERO);
     xs.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
         let mut x = shift * w_big.exp_u64((c * CHUNK) as u64);
         for o in out {

@@ -121,10 +121,13 @@ impl Ctx<'_> {
         coeffs: Vec<Goldilocks>,
         width: usize,
     ) -> Result<Matrix<'static>, ProveError> {
+        const CHUNK: usize = 1 << 14;
         let len = coeffs.len() << self.config.fri.log_blowup;
-        let mut rows = Vec::with_capacity(len);
-        rows.extend_from_slice(&coeffs);
-        rows.resize(len, Goldilocks::ZERO);
+        let mut rows = carbide_field::par_filled(len, Goldilocks::ZERO);
+        rows[..coeffs.len()]
+            .par_chunks_mut(CHUNK)
+            .zip(coeffs.par_chunks(CHUNK))
+            .for_each(|(o, c)| o.copy_from_slice(c));
         self.ntt
             .coset_ntt_batch_bitrev_output(&mut rows, width, Goldilocks::coset_shift())?;
         self.commit(rows, width, Basis::Coeffs(coeffs), false)
@@ -465,6 +468,9 @@ pub(super) fn prove_inner(
     for (((c, com), evals), f) in checked.iter().zip(&committed).zip(all_evals).zip(fris) {
         parts.push(open_table(config, c.log_n, com, evals, f, &mut t)?);
     }
+    // Freed across threads: returning the extensions and trees to the system (about a GiB
+    // for a 2^18-cycle zkVM segment) takes the kernel a while per page.
+    committed.into_par_iter().for_each(drop);
     Ok(StarkProof {
         tables: parts,
         pow_nonce,
@@ -562,7 +568,14 @@ fn quotient(
             public,
             &mut probe,
         );
-    let values: Vec<Ext> = if packed {
+    // The values in natural order, as coordinate pairs.
+    let mut q = carbide_field::par_filled(2 * big, Goldilocks::ZERO);
+    let natural = |q: &mut [Goldilocks], at: &(dyn Fn(usize) -> Ext + Sync)| {
+        q.par_chunks_mut(2)
+            .enumerate()
+            .for_each(|(i, o)| o.copy_from_slice(&at(reverse_bits(i, log_big)).0));
+    };
+    if packed {
         // Eight points at a time in SIMD lanes, the lookups' extension-valued constraints as
         // coordinate pairs of base values.
         let flat: Vec<lookup::Flat> = c.lookups.iter().map(|l| lookup::Flat::new(l, ch)).collect();
@@ -572,7 +585,7 @@ fn quotient(
                 vec![Packed::default(); width],
             ]
         };
-        (0..big / L)
+        let values = (0..big / L)
             .into_par_iter()
             .map_init(
                 || {
@@ -619,34 +632,27 @@ fn quotient(
                     core::array::from_fn(|l| Ext::new(re[l], im[l]))
                 },
             )
-            .collect::<Vec<[Ext; L]>>()
-            .into_iter()
-            .flatten()
-            .collect()
+            .collect::<Vec<[Ext; L]>>();
+        natural(&mut q, &|p| values[p / L][p % L]);
     } else {
-        (0..big)
+        let values: Vec<Ext> = (0..big)
             .into_par_iter()
             .map_init(scratch, ext_point)
-            .collect()
-    };
+            .collect();
+        natural(&mut q, &|p| values[p]);
+    }
     let d = table_degree(air, k);
-    let mut q: Vec<Goldilocks> = (0..big)
-        .into_par_iter()
-        .flat_map_iter(|i| values[reverse_bits(i, log_big)].0)
-        .collect();
-    drop(values);
     ctx.ntt.coset_intt_batch(&mut q, 2, shift)?;
     if honest && q[2 * d * n..].iter().any(|c| !c.is_zero()) {
         return Err(ProveError::Unsatisfied(None));
     }
     let qw = 2 * d;
-    let mut chunks = vec![Goldilocks::ZERO; n * qw];
-    for j in 0..d {
-        for r in 0..n {
-            chunks[r * qw + 2 * j] = q[2 * (j * n + r)];
-            chunks[r * qw + 2 * j + 1] = q[2 * (j * n + r) + 1];
+    let mut chunks = carbide_field::par_filled(n * qw, Goldilocks::ZERO);
+    chunks.par_chunks_mut(qw).enumerate().for_each(|(r, row)| {
+        for j in 0..d {
+            row[2 * j..2 * j + 2].copy_from_slice(&q[2 * (j * n + r)..2 * (j * n + r) + 2]);
         }
-    }
+    });
     ctx.commit_coeffs(chunks, qw)
 }
 
@@ -886,7 +892,7 @@ impl OpeningWeights {
             .collect();
         let mut at_next = at_zeta.clone();
         at_next.rotate_right(1);
-        let mut powers = vec![Ext::ZERO; n];
+        let mut powers = carbide_field::par_filled(n, Ext::ZERO);
         powers
             .par_chunks_mut(CHUNK)
             .enumerate()
