@@ -355,6 +355,21 @@ impl Default for Counts {
 }
 
 impl Counts {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &Counts) {
+        for (mine, theirs) in [
+            (&mut self.bytes, &other.bytes),
+            (&mut self.pairs, &other.pairs),
+            (&mut self.u16, &other.u16),
+            (&mut self.bitwise, &other.bitwise),
+            (&mut self.shift, &other.shift),
+        ] {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m += t;
+            }
+        }
+    }
+
     /// A byte.
     pub fn byte(&mut self, x: u64) {
         self.bytes[x as usize] += 1;
@@ -427,13 +442,32 @@ pub fn push_row(
     mult: u64,
     counts: &mut Counts,
 ) -> Option<()> {
+    if !op.is_none_or(proves) {
+        return None;
+    }
+    let start = rows.len();
+    rows.resize(start + WIDTH, Goldilocks::ZERO);
+    fill_row(&mut rows[start..], op, a, b, mult, counts)
+}
+
+/// Whether this table proves `op` (in its register or immediate form).
+pub fn proves(op: Op) -> bool {
+    code(op).is_some_and(|c| c as usize <= OPS.len())
+}
+
+/// [`push_row`] into `row`, a zeroed row of [`WIDTH`] columns.
+pub fn fill_row(
+    row: &mut [Goldilocks],
+    op: Option<Op>,
+    a: u32,
+    b: u32,
+    mult: u64,
+    counts: &mut Counts,
+) -> Option<()> {
     let sel = match op {
         Some(op) => Some(code(op).filter(|&c| c as usize <= OPS.len())? as usize - 1),
         None => None,
     };
-    let start = rows.len();
-    rows.resize(start + WIDTH, Goldilocks::ZERO);
-    let row = &mut rows[start..];
     let c = op.map_or(0, |op| result(op, a, b));
     let bytes = |x: u32| x.to_le_bytes().map(u64::from);
     let (ab, bb, rb) = (bytes(a), bytes(b), bytes(c));

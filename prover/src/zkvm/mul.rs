@@ -374,12 +374,7 @@ pub fn push_row(
     mult: u64,
     counts: &mut Counts,
 ) -> Option<()> {
-    let quotient = match op {
-        Op::Divu | Op::Remu => super::machine::alu(Op::Divu, x, b),
-        Op::Div | Op::Rem => super::machine::alu(Op::Div, x, b),
-        _ => 0,
-    };
-    push_with_quotient(rows, op, x, b, quotient, mult, counts)
+    push_with_quotient(rows, op, x, b, quotient(op, x, b), mult, counts)
 }
 
 /// [`push_row`] with the quotient of a division given (the remainder follows from it): the
@@ -393,10 +388,50 @@ fn push_with_quotient(
     mult: u64,
     counts: &mut Counts,
 ) -> Option<()> {
-    let sel = OPS.iter().position(|&o| o == op)?;
+    if !proves(op) {
+        return None;
+    }
     let start = rows.len();
     rows.resize(start + WIDTH, Goldilocks::ZERO);
-    let row = &mut rows[start..];
+    fill_with_quotient(&mut rows[start..], op, x, b, quotient, mult, counts)
+}
+
+/// Whether this table proves `op` (as [`OPS`] names it).
+pub fn proves(op: Op) -> bool {
+    OPS.contains(&op)
+}
+
+/// [`push_row`] into `row`, a zeroed row of [`WIDTH`] columns.
+pub fn fill_row(
+    row: &mut [Goldilocks],
+    op: Op,
+    x: u32,
+    b: u32,
+    mult: u64,
+    counts: &mut Counts,
+) -> Option<()> {
+    fill_with_quotient(row, op, x, b, quotient(op, x, b), mult, counts)
+}
+
+/// The honest quotient of a division (zero for another operation).
+fn quotient(op: Op, x: u32, b: u32) -> u32 {
+    match op {
+        Op::Divu | Op::Remu => super::machine::alu(Op::Divu, x, b),
+        Op::Div | Op::Rem => super::machine::alu(Op::Div, x, b),
+        _ => 0,
+    }
+}
+
+fn fill_with_quotient(
+    row: &mut [Goldilocks],
+    op: Op,
+    x: u32,
+    b: u32,
+    quotient: u32,
+    mult: u64,
+    counts: &mut Counts,
+) -> Option<()> {
+    let sel = OPS.iter().position(|&o| o == op)?;
     row[sel] = Goldilocks::ONE;
     row[MULT] = g(mult);
     let sdiv = matches!(op, Op::Div | Op::Rem);

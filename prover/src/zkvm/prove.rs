@@ -274,6 +274,40 @@ fn g(x: u64) -> Goldilocks {
     Goldilocks::new(x)
 }
 
+/// A row of the ALU or multiply table: (operation, x, y, multiplicity), no operation for a
+/// padding row.
+type Request = (Option<Op>, u32, u32, u64);
+
+/// The rows for `requests` (`width` columns, filled by `fill` from zeros), in chunks across
+/// threads, their lookups added to `counts`.
+fn rows_of(
+    requests: &[Request],
+    width: usize,
+    fill: impl Fn(&mut [Goldilocks], Request, &mut Counts) -> Option<()> + Sync,
+    counts: &mut Counts,
+) -> Option<Vec<Goldilocks>> {
+    let chunk = requests
+        .len()
+        .div_ceil(2 * rayon::current_num_threads())
+        .max(1 << 10);
+    let mut rows = carbide_field::par_filled(requests.len() * width, Goldilocks::ZERO);
+    let parts: Vec<Counts> = rows
+        .par_chunks_mut(chunk * width)
+        .zip(requests.par_chunks(chunk))
+        .map(|(rows, requests)| {
+            let mut c = Counts::default();
+            for (row, &r) in rows.chunks_exact_mut(width).zip(requests) {
+                fill(row, r, &mut c)?;
+            }
+            Some(c)
+        })
+        .collect::<Option<_>>()?;
+    for c in &parts {
+        counts.add(c);
+    }
+    Some(rows)
+}
+
 /// Builds one segment's CPU rows and everything they request, tracking each memory word's
 /// value and the timestamp of its last access in the segment (zero: not yet accessed).
 struct Builder<'a> {
@@ -284,8 +318,10 @@ struct Builder<'a> {
     registers: [usize; 32],
     cpu: Vec<Goldilocks>,
     loadstore: Vec<Goldilocks>,
-    alu: Vec<Goldilocks>,
-    mul: Vec<Goldilocks>,
+    /// The ALU and multiply tables' rows, as requests (operation, x, y, multiplicity): built
+    /// across threads once the segment's requests are all known.
+    alu: Vec<Request>,
+    mul: Vec<Request>,
     program: Vec<u64>,
     input: Vec<u64>,
     output: Vec<u8>,
@@ -295,7 +331,9 @@ struct Builder<'a> {
     /// of taking a row of its own. In the SHA-256 guest two ALU requests in five are
     /// repeats (106,130 distinct of 177,557 in a 2^18-cycle segment), enough to halve its
     /// ALU table to 2^17 rows.
-    calls: HashMap<(u64, u32, u32), (bool, usize)>,
+    /// Keyed with aHash: SipHash was a tenth of the builder's time, and a guest choosing
+    /// its operands must not be able to pick colliding keys (the keys are random per run).
+    calls: HashMap<(u64, u32, u32), (bool, usize), ahash::RandomState>,
     in_idx: u64,
     out_idx: u64,
     live: bool,
@@ -328,7 +366,7 @@ impl<'a> Builder<'a> {
             input: vec![0; 1 << ctx.input.log_rows()],
             output: Vec::new(),
             counts: Counts::default(),
-            calls: HashMap::with_capacity(rows),
+            calls: HashMap::with_capacity_and_hasher(rows, ahash::RandomState::new()),
             in_idx,
             out_idx,
             live: true,
@@ -341,21 +379,17 @@ impl<'a> Builder<'a> {
     fn request(&mut self, op: Op, x: u32, y: u32) -> Option<()> {
         let key = (alu::code(op)?, x, y);
         if let Some(&(in_mul, row)) = self.calls.get(&key) {
-            let cell = if in_mul {
-                &mut self.mul[row * mul::WIDTH + mul::MULT]
-            } else {
-                &mut self.alu[row * alu::WIDTH + alu::MULT]
-            };
-            *cell += Goldilocks::ONE;
+            let table = if in_mul { &mut self.mul } else { &mut self.alu };
+            table[row].3 += 1;
             return Some(());
         }
-        let at = if alu::push_row(&mut self.alu, Some(op), x, y, 1, &mut self.counts).is_some() {
-            (false, self.alu.len() / alu::WIDTH - 1)
-        } else {
-            mul::push_row(&mut self.mul, op, x, y, 1, &mut self.counts)?;
-            (true, self.mul.len() / mul::WIDTH - 1)
-        };
-        self.calls.insert(key, at);
+        let in_mul = !alu::proves(op);
+        if in_mul && !mul::proves(op) {
+            return None;
+        }
+        let table = if in_mul { &mut self.mul } else { &mut self.alu };
+        table.push((Some(op), x, y, 1));
+        self.calls.insert(key, (in_mul, table.len() - 1));
         Some(())
     }
 
@@ -693,11 +727,21 @@ impl Segments<'_> {
             b.row(k as u64, step, next_pc)?;
         }
         super::invert_column(&mut b.cpu, WIDTH, INV);
-        let alu_rows = (b.alu.len() / alu::WIDTH).next_power_of_two().max(2);
-        while b.alu.len() < alu_rows * alu::WIDTH {
-            alu::push_row(&mut b.alu, None, 0, 0, 0, &mut b.counts);
-        }
-        mul::finish(&mut b.mul, &mut b.counts);
+        let alu_rows = b.alu.len().next_power_of_two().max(2);
+        b.alu.resize(alu_rows, (None, 0, 0, 0));
+        // Unreachable: requests are checked against their table as they arrive.
+        let refused = |table: &str| ZkvmError::Claim(format!("the {table} table refused a row"));
+        let alu_fill = |row: &mut [Goldilocks], (op, x, y, m): Request, c: &mut Counts| {
+            alu::fill_row(row, op, x, y, m, c)
+        };
+        let alu_trace =
+            rows_of(&b.alu, alu::WIDTH, alu_fill, &mut b.counts).ok_or_else(|| refused("ALU"))?;
+        let mul_fill = |row: &mut [Goldilocks], (op, x, y, m): Request, c: &mut Counts| {
+            mul::fill_row(row, op?, x, y, m, c)
+        };
+        let mut mul_trace = rows_of(&b.mul, mul::WIDTH, mul_fill, &mut b.counts)
+            .ok_or_else(|| refused("multiply"))?;
+        mul::finish(&mut mul_trace, &mut b.counts);
         let ls_rows = (b.loadstore.len() / loadstore::WIDTH)
             .next_power_of_two()
             .max(2);
@@ -758,8 +802,8 @@ impl Segments<'_> {
                 stamps,
                 column(&b.input),
                 vec![Goldilocks::ZERO; 1 << st.output.log_rows()],
-                b.alu,
-                b.mul,
+                alu_trace,
+                mul_trace,
                 column(&b.counts.bitwise),
                 b.counts.pairs_trace(),
                 column(&b.counts.bytes),
