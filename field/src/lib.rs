@@ -40,6 +40,7 @@ mod packed;
 #[cfg(feature = "plonky2")]
 mod plonky2_compat;
 pub mod poseidon;
+pub mod pow;
 pub mod reference;
 mod traits;
 

@@ -67,7 +67,7 @@ struct ProofFile {
     proof: Vec<u8>,
 }
 
-const MAGIC: &[u8; 8] = b"CBPROOF6";
+const MAGIC: &[u8; 8] = b"CBPROOF7";
 
 fn options() -> impl Options {
     bincode::DefaultOptions::new()
@@ -275,7 +275,7 @@ struct ZkvmFile {
     segments: Vec<SegmentProof>,
 }
 
-const ZKVM_MAGIC: &[u8; 8] = b"CBZKVM06";
+const ZKVM_MAGIC: &[u8; 8] = b"CBZKVM07";
 
 /// Cycles of a segment, log₂, unless `--segment-log` says otherwise: a 2^20-cycle segment
 /// proves in about a minute on two cores and a few GiB.

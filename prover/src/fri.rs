@@ -435,7 +435,7 @@ pub(crate) fn grind(
     merkle: &dyn MerkleHasher,
 ) -> Result<u64, FriError> {
     let nonce = transcript
-        .grind(config.pow_bits, merkle)
+        .grind(config.pow_bits, config.hash, merkle)
         .map_err(|e| FriError::Shape(format!("grinding: {e}")))?;
     transcript.absorb(Tag::Nonce, &[Goldilocks::new(nonce)]);
     Ok(nonce)
@@ -447,7 +447,7 @@ pub(crate) fn check_grind(
     nonce: u64,
     transcript: &mut Transcript,
 ) -> Result<(), FriError> {
-    if !transcript.check_grind(nonce, config.pow_bits) {
+    if !transcript.check_grind(nonce, config.pow_bits, config.hash) {
         return Err(FriError::ProofOfWork(config.pow_bits));
     }
     transcript.absorb(Tag::Nonce, &[Goldilocks::new(nonce)]);

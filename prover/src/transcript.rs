@@ -5,8 +5,9 @@
 //! messages read the same, and byte strings are packed seven bytes to an element (always
 //! below p).
 
-use carbide_field::merkle::{MerkleError, MerkleHasher};
+use carbide_field::merkle::{MerkleError, MerkleHash, MerkleHasher};
 use carbide_field::poseidon::{self, Digest, RATE, WIDTH};
+use carbide_field::pow;
 use carbide_field::{Field, Goldilocks, GoldilocksExt2};
 
 /// plonky2's `Challenger<GoldilocksField, PoseidonHash>`.
@@ -158,25 +159,55 @@ impl Transcript {
         self.sponge.challenge()
     }
 
-    /// The least nonce whose absorption as a [`Tag::Nonce`] message makes the next challenge
-    /// start with `bits` zero bits, searched by `hasher` (the CPU's search in SIMD lanes across
-    /// threads, or a GPU's); the answer is the same whoever searches.
-    pub fn grind(&self, bits: u32, hasher: &dyn MerkleHasher) -> Result<u64, MerkleError> {
+    /// The least nonce passing `bits` bits of proof of work from this transcript, for a
+    /// proof whose trees hash with `hash`:
+    /// - Poseidon: the nonce's absorption as a [`Tag::Nonce`] message makes the next
+    ///   challenge start with `bits` zero bits, searched by `hasher` (the CPU's search in SIMD
+    ///   lanes across threads, or a GPU's); the answer is the same whoever searches;
+    /// - BLAKE3: BLAKE3 of the state that absorption starts from and the nonce starts with
+    ///   `bits` zero bits ([`carbide_field::pow`]), searched on the CPU (two compressions a
+    ///   nonce instead of a permutation).
+    pub fn grind(
+        &self,
+        bits: u32,
+        hash: MerkleHash,
+        hasher: &dyn MerkleHasher,
+    ) -> Result<u64, MerkleError> {
         if bits == 0 {
             return Ok(0);
         }
+        let (base, position) = self.nonce_state();
+        match hash {
+            MerkleHash::Poseidon => hasher.grind(&base, position, bits),
+            MerkleHash::Blake3 => Ok(pow::blake3_grind(&base, position, bits)),
+        }
+    }
+
+    /// The sponge's state once a [`Tag::Nonce`] message's frame is absorbed, and where its
+    /// nonce goes.
+    fn nonce_state(&self) -> ([Goldilocks; WIDTH], usize) {
         let mut framed = self.sponge.clone();
         framed.observe(Goldilocks::new(Tag::Nonce as u64));
         framed.observe(Goldilocks::new(1));
-        let (base, position) = framed.next_state();
-        hasher.grind(&base, position, bits)
+        framed.next_state()
     }
 
-    /// Whether `nonce` passes [`Self::grind`]'s test.
-    pub fn check_grind(&self, nonce: u64, bits: u32) -> bool {
-        let mut t = self.clone();
-        t.absorb(Tag::Nonce, &[Goldilocks::new(nonce)]);
-        bits == 0 || t.challenge().as_canonical_u64() >> (64 - bits) == 0
+    /// Whether `nonce` passes [`Self::grind`]'s test for `hash`.
+    pub fn check_grind(&self, nonce: u64, bits: u32, hash: MerkleHash) -> bool {
+        if bits == 0 {
+            return true;
+        }
+        match hash {
+            MerkleHash::Poseidon => {
+                let mut t = self.clone();
+                t.absorb(Tag::Nonce, &[Goldilocks::new(nonce)]);
+                t.challenge().as_canonical_u64() >> (64 - bits) == 0
+            }
+            MerkleHash::Blake3 => {
+                let (base, position) = self.nonce_state();
+                pow::blake3_grind_ok(&base, position, nonce, bits)
+            }
+        }
     }
 
     /// An extension-field challenge (two base challenges, as plonky2 draws them).
@@ -230,14 +261,24 @@ mod tests {
 
     #[test]
     fn grinding_finds_the_least_nonce() {
-        for (prefix, bits) in [(0u64, 6u32), (3, 9), (7, 1), (11, 0)] {
-            let mut t = Transcript::new(b"grind");
-            // Buffered inputs of every length before the nonce's message.
-            t.absorb(Tag::Public, &(0..prefix).map(g).collect::<Vec<_>>());
-            let nonce = t.grind(bits, &carbide_field::merkle::CpuMerkle).unwrap();
-            assert!(t.check_grind(nonce, bits), "{prefix} {bits}");
-            let least = (0u64..).find(|&n| t.check_grind(n, bits)).unwrap();
-            assert_eq!(nonce, least, "{prefix} {bits}");
+        for hash in [MerkleHash::Poseidon, MerkleHash::Blake3] {
+            for (prefix, bits) in [(0u64, 6u32), (3, 9), (7, 1), (11, 0), (5, 14)] {
+                let mut t = Transcript::new(b"grind");
+                // Buffered inputs of every length before the nonce's message.
+                t.absorb(Tag::Public, &(0..prefix).map(g).collect::<Vec<_>>());
+                let nonce = t
+                    .grind(bits, hash, &carbide_field::merkle::CpuMerkle)
+                    .unwrap();
+                assert!(t.check_grind(nonce, bits, hash), "{prefix} {bits}");
+                let least = (0u64..).find(|&n| t.check_grind(n, bits, hash)).unwrap();
+                assert_eq!(nonce, least, "{prefix} {bits}");
+                // The nonce is bound to everything absorbed before it.
+                let mut other = t.clone();
+                other.absorb(Tag::Public, &[g(1)]);
+                if bits >= 14 {
+                    assert!(!other.check_grind(nonce, bits, hash), "{prefix} {bits}");
+                }
+            }
         }
         // The state a nonce's permutation starts from is what observing it then drawing uses.
         let mut c = Challenger::new();

@@ -52,51 +52,51 @@ pub(super) const JALR: usize = 10;
 /// BGEU).
 pub(super) const BR_IF: usize = 11;
 pub(super) const BR_UNLESS: usize = 12;
-pub(super) const LB: usize = 13;
-pub(super) const LBU: usize = 14;
-pub(super) const LH: usize = 15;
-pub(super) const LHU: usize = 16;
-pub(super) const LW: usize = 17;
-pub(super) const SB: usize = 18;
-pub(super) const SH: usize = 19;
-pub(super) const SW: usize = 20;
-pub(super) const ECALL: usize = 21;
-pub(super) const WR_LOAD: usize = 22;
-pub(super) const USE_ALU: usize = 23;
+/// A load or store.
+pub(super) const MEM: usize = 13;
+/// A store (SB, SH, SW).
+pub(super) const STORE: usize = 14;
+/// A load or store's kind on the load/store bus (its index in [`loadstore::KINDS`] order
+/// plus one; zero for other instructions). One field instead of eight flags: the CPU's
+/// constraints only need MEM and STORE, the load/store table has the flags.
+pub(super) const KIND: usize = 15;
+pub(super) const ECALL: usize = 16;
+pub(super) const WR_LOAD: usize = 17;
+pub(super) const USE_ALU: usize = 18;
 /// Decoded fields of an instruction (pc included).
-pub const FIELDS: usize = 24;
+pub const FIELDS: usize = 19;
 
 /// The cycle.
-pub const CLK: usize = 24;
+pub const CLK: usize = 19;
 /// The pc of the next cycle.
-pub const NEXT_PC: usize = 25;
-pub(super) const RS1V: usize = 26;
-pub(super) const RS2V: usize = 27;
-pub(super) const RD_OLD: usize = 28;
+pub const NEXT_PC: usize = 20;
+pub(super) const RS1V: usize = 21;
+pub(super) const RS2V: usize = 22;
+pub(super) const RD_OLD: usize = 23;
 /// The value written to rd.
-pub const RDV: usize = 29;
+pub const RDV: usize = 24;
 /// Two columns per register access (rs1, rs2, rd): timestamp − previous − 1 as a 16-bit
 /// limb and a byte above it. The previous timestamp is not a column of its own: the memory
 /// bus reads it as this linear expression.
-pub const DIFF: usize = 30;
+pub const DIFF: usize = 25;
 /// The value a load gives rd (the load/store table's).
-pub const LDV: usize = 36;
+pub const LDV: usize = 31;
 /// The ALU's result.
-pub const ALU_OUT: usize = 37;
-pub(super) const EQ: usize = 38;
-pub(super) const INV: usize = 39;
-pub(super) const LOWBIT: usize = 40;
-pub(super) const LIVE: usize = 41;
-pub(super) const COUNT: usize = 42;
-pub(super) const IN_IDX: usize = 43;
-pub(super) const OUT_IDX: usize = 44;
-pub(super) const IN_WORD: usize = 45;
-pub(super) const SYS_HALT: usize = 46;
-pub(super) const SYS_READ: usize = 47;
-pub(super) const SYS_WRITE: usize = 48;
-pub(super) const SYS_LEN: usize = 49;
+pub const ALU_OUT: usize = 32;
+pub(super) const EQ: usize = 33;
+pub(super) const INV: usize = 34;
+pub(super) const LOWBIT: usize = 35;
+pub(super) const LIVE: usize = 36;
+pub(super) const COUNT: usize = 37;
+pub(super) const IN_IDX: usize = 38;
+pub(super) const OUT_IDX: usize = 39;
+pub(super) const IN_WORD: usize = 40;
+pub(super) const SYS_HALT: usize = 41;
+pub(super) const SYS_READ: usize = 42;
+pub(super) const SYS_WRITE: usize = 43;
+pub(super) const SYS_LEN: usize = 44;
 /// Columns of the CPU table.
-pub const WIDTH: usize = 50;
+pub const WIDTH: usize = 45;
 
 /// The timestamps of a row's register accesses: 4·clk + this (the load/store table's memory
 /// access is at 4·clk + 3).
@@ -219,17 +219,21 @@ pub fn fields(pc: u32, ins: &Instruction) -> Option<([Goldilocks; FIELDS], Optio
             }
             immediate(&mut f, imm as u32);
             alu_op = Some(Add);
-            let flag = match ins.op {
-                Lb => LB,
-                Lbu => LBU,
-                Lh => LH,
-                Lhu => LHU,
-                Lw => LW,
-                Sb => SB,
-                Sh => SH,
-                _ => SW,
-            };
-            set(&mut f, flag);
+            let kind = match ins.op {
+                Lb => loadstore::LB,
+                Lbu => loadstore::LBU,
+                Lh => loadstore::LH,
+                Lhu => loadstore::LHU,
+                Lw => loadstore::LW,
+                Sb => loadstore::SB,
+                Sh => loadstore::SH,
+                _ => loadstore::SW,
+            } - loadstore::FLAGS;
+            f[KIND] = g(kind as u64 + 1);
+            set(&mut f, MEM);
+            if store {
+                set(&mut f, STORE);
+            }
             if !store && writes {
                 set(&mut f, WR_LOAD);
             }
@@ -263,19 +267,6 @@ fn lc(terms: &[(usize, u64)], constant: u64) -> Linear {
         constant: g(constant),
     }
 }
-
-/// Memory flags: every load and store, in the load/store table's kind order.
-const MEM_FLAGS: [usize; loadstore::KINDS] = [LB, LBU, LH, LHU, LW, SB, SH, SW];
-const _: () = {
-    let mut k = 0;
-    while k < loadstore::KINDS {
-        assert!(
-            MEM_FLAGS[k] == LB + k,
-            "the kinds' flags are consecutive fields"
-        );
-        k += 1;
-    }
-};
 
 /// The CPU table of a segment: it starts at the public pc with the public counters and ends
 /// at the public pc, halted or not.
@@ -341,12 +332,8 @@ impl GenericAir for CpuAir {
         out.every_row(no_alu * l[ALU_OUT]);
         // Loads and stores: their memory access is the load/store table's, which gives the
         // value loaded; a store writes its register back unchanged through the rd access.
-        let mut mem = zero;
-        for k in MEM_FLAGS {
-            mem = mem + l[k];
-        }
-        out.every_row((one - mem) * l[LDV]);
-        let store = l[SB] + l[SH] + l[SW];
+        out.every_row((one - l[MEM]) * l[LDV]);
+        let store = l[STORE];
         // System calls (a7 = rs2 names it).
         let mut ssum = zero;
         for k in [SYS_HALT, SYS_READ, SYS_WRITE, SYS_LEN] {
@@ -397,7 +384,6 @@ impl Air for CpuAir {
 
     fn lookups(&self) -> Vec<Lookup> {
         let one = Linear::constant(Goldilocks::ONE);
-        let mem = lc(&MEM_FLAGS.map(|k| (k, 1)), 0);
         let mut l = vec![
             Lookup::send(PROGRAM, (0..FIELDS).map(col).collect(), one.clone()),
             Lookup::send(
@@ -448,14 +434,8 @@ impl Air for CpuAir {
         // The load or store, by its kind, byte address and the value loaded or stored.
         l.push(Lookup::send(
             LOADSTORE,
-            vec![
-                col(CLK),
-                loadstore::kind(LB),
-                col(ALU_OUT),
-                col(LDV),
-                col(RD_OLD),
-            ],
-            mem,
+            vec![col(CLK), col(KIND), col(ALU_OUT), col(LDV), col(RD_OLD)],
+            col(MEM),
         ));
         l.push(Lookup::send(
             INPUT,

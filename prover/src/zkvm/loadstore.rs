@@ -90,12 +90,12 @@ fn lc(terms: &[(usize, i64)], constant: u64) -> Linear {
     }
 }
 
-/// The kind's code on the bus as a sum over flag columns `first..first + KINDS` of a row
-/// (the CPU's decoded fields or this table's flags, both in [`KINDS`] order).
-pub(super) fn kind(first: usize) -> Linear {
+/// The kind's code on the bus: the flags' index plus one (the CPU's decoded field
+/// `KIND`).
+fn kind() -> Linear {
     lc(
         &(0..KINDS)
-            .map(|k| (first + k, k as i64 + 1))
+            .map(|k| (FLAGS + k, k as i64 + 1))
             .collect::<Vec<_>>(),
         0,
     )
@@ -209,7 +209,7 @@ impl Air for LoadStoreAir {
         vec![
             Lookup::receive(
                 LOADSTORE,
-                vec![col(CLK), kind(FLAGS), col(ADDR), col(LDV), col(STV)],
+                vec![col(CLK), kind(), col(ADDR), col(LDV), col(STV)],
                 mem.clone(),
             ),
             Lookup::receive(MEMORY, vec![col(WORD), old, prev], mem.clone()),

@@ -462,19 +462,9 @@ impl<'a> Builder<'a> {
             row[LOWBIT] = g(u64::from(out & 1));
         }
         // Memory.
-        let (lb, lbu, lh, lhu, lw, sb, sh, sw) = (
-            on(LB),
-            on(LBU),
-            on(LH),
-            on(LHU),
-            on(LW),
-            on(SB),
-            on(SH),
-            on(SW),
-        );
         // A store's register, read through the rd access.
         let stored = self.state[r3].0;
-        if lb || lbu || lh || lhu || lw || sb || sh || sw {
+        if on(MEM) {
             let ldv = self.load_store(clk, pc, out, stored, &fields)?;
             self.cpu[start + LDV] = g(u64::from(ldv));
             if on(WR_LOAD) {
@@ -485,11 +475,7 @@ impl<'a> Builder<'a> {
         let row = &mut self.cpu[start..start + WIDTH];
         row[IN_IDX] = g(self.in_idx);
         row[OUT_IDX] = g(self.out_idx);
-        let mut rdv = if sb || sh || sw {
-            stored
-        } else {
-            step.rd_value
-        };
+        let mut rdv = if on(STORE) { stored } else { step.rd_value };
         if on(ECALL) {
             let (which, value) = match rs2v {
                 0 => (SYS_HALT, rs1v),
@@ -546,9 +532,7 @@ impl<'a> Builder<'a> {
         fields: &[Goldilocks; FIELDS],
     ) -> Result<u32, ZkvmError> {
         use loadstore as ls;
-        let kind = (0..ls::KINDS)
-            .find(|&k| fields[LB + k] == Goldilocks::ONE)
-            .expect("a load or store has a kind");
+        let kind = fields[KIND].as_canonical_u64() as usize - 1;
         let on = |k: usize| k == kind + ls::FLAGS;
         let (word, pos) = (u64::from(addr / 4), (addr % 4) as usize);
         let r = self
@@ -1221,7 +1205,7 @@ mod tests {
                         !every_row_holds(&bad, next, &public),
                         "row {i}: flipped branch"
                     );
-                } else if on(row, SB) || on(row, SH) || on(row, SW) {
+                } else if on(row, STORE) {
                     stores += 1;
                     assert_eq!(
                         row[RDV], row[RD_OLD],
