@@ -7,7 +7,8 @@
 //!   (default configuration, 100 conjectured bits), verified before it is written; stage lines
 //!   on stderr when it is a terminal (or with `--progress`), then one summary line.
 //! - `carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [--hash
-//!   poseidon|blake3] [-o FILE] [--progress|--quiet]`: runs an RV32IM guest and proves the run
+//!   poseidon|blake3] [--backend cpu|cuda|auto] [-o FILE] [--progress|--quiet]`: runs an
+//!   RV32IM guest and proves the run
 //!   in segments of 2^K cycles (default 2^20; 100 conjectured bits; Poseidon Merkle trees
 //!   unless BLAKE3 is asked for), verified before the file (program, input, output, segment
 //!   proofs) is written; each segment's stage lines on stderr when it is a terminal (or with
@@ -38,7 +39,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   carbide info
   carbide prove --air fib|wide-fib|wide-cubic|bytes --log-rows K [-o FILE] [--backend cpu|cuda|auto] [--hash poseidon|blake3] [--progress|--quiet]
-  carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [--hash poseidon|blake3] [-o FILE] [--progress|--quiet]
+  carbide prove ELF [--input FILE] [--max-cycles N] [--segment-log K] [--hash poseidon|blake3] [--backend cpu|cuda|auto] [-o FILE] [--progress|--quiet]
   carbide verify FILE [--elf ELF]
   carbide run ELF [--input FILE] [--max-cycles N] [--output FILE]
   carbide agent [--name NAME] [--calibrate] [--dir DIR] [--hash poseidon|blake3]
@@ -75,9 +76,7 @@ fn main() -> ExitCode {
 
 /// `carbide prove`: a proof of a built-in AIR, written to a file, with a one-line summary.
 fn prove(args: &[String]) -> ExitCode {
-    use carbide_cuda::{Backend, CudaMerkle, Gpu};
-    use carbide_field::Goldilocks;
-    let (mut air, mut log_rows, mut out, mut backend) = (None, None, None, None);
+    let (mut air, mut log_rows, mut out, mut backend) = (None, None, None, None::<String>);
     let (mut hash, mut progress) = (MerkleHash::Poseidon, None);
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -103,31 +102,11 @@ fn prove(args: &[String]) -> ExitCode {
         eprintln!("carbide prove: --air and --log-rows are required\n{USAGE}");
         return ExitCode::from(2);
     };
-    let backend = match backend.map_or(Backend::from_env(Backend::Cpu), |b| b.parse()) {
+    let b = match Backends::new("prove", backend.as_deref(), hash) {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("carbide prove: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let ntt = match carbide_cuda::ntt::<Goldilocks>(backend) {
-        Ok(n) => n,
-        Err(e) => {
-            eprintln!("carbide prove: --backend cuda: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    // The GPU hashes with Poseidon only; BLAKE3 trees are built on the CPU.
-    let gpu = match (backend, hash) {
-        (Backend::Cpu, _) | (_, MerkleHash::Blake3) => None,
-        _ => Gpu::new(0).ok().and_then(|g| CudaMerkle::new(&g).ok()),
-    };
-    let cpu = hash.cpu();
-    let (merkle, name): (&dyn carbide_field::merkle::MerkleHasher, &str) = match &gpu {
-        Some(m) => (m, "cuda"),
-        None if backend == Backend::Cpu => (cpu, "cpu"),
-        None => (cpu, "cuda NTT, cpu Merkle"),
-    };
+    let (merkle, name) = b.merkle();
     // Stage lines on a terminal (or with --progress), none with --quiet.
     let show = progress.unwrap_or_else(|| std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let start = std::time::Instant::now();
@@ -142,7 +121,7 @@ fn prove(args: &[String]) -> ExitCode {
         log_rows,
         None,
         &config,
-        ntt.as_ref(),
+        b.ntt.as_ref(),
         merkle,
         name,
         &mut stage,
@@ -163,12 +142,58 @@ fn prove(args: &[String]) -> ExitCode {
     }
 }
 
+/// The NTT and Merkle hasher that `--backend` names (default `CARBIDE_BACKEND`, else the CPU).
+struct Backends {
+    backend: carbide_cuda::Backend,
+    ntt: std::sync::Arc<dyn carbide_ntt::Ntt<carbide_field::Goldilocks>>,
+    gpu_merkle: Option<carbide_cuda::CudaMerkle>,
+    hash: MerkleHash,
+}
+
+impl Backends {
+    /// The backends of `carbide <command>`, or the exit code after a one-line reason.
+    fn new(command: &str, backend: Option<&str>, hash: MerkleHash) -> Result<Self, ExitCode> {
+        use carbide_cuda::{Backend, CudaMerkle, Gpu};
+        let backend = match backend.map_or(Backend::from_env(Backend::Cpu), str::parse) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("carbide {command}: {e}");
+                return Err(ExitCode::from(2));
+            }
+        };
+        let ntt = carbide_cuda::ntt(backend).map_err(|e| {
+            eprintln!("carbide {command}: --backend cuda: {e}");
+            ExitCode::FAILURE
+        })?;
+        // The GPU hashes with Poseidon only; BLAKE3 trees are built on the CPU.
+        let gpu_merkle = match (backend, hash) {
+            (Backend::Cpu, _) | (_, MerkleHash::Blake3) => None,
+            _ => Gpu::new(0).ok().and_then(|g| CudaMerkle::new(&g).ok()),
+        };
+        Ok(Self {
+            backend,
+            ntt,
+            gpu_merkle,
+            hash,
+        })
+    }
+
+    /// The Merkle hasher and the backends' name for the summary line.
+    fn merkle(&self) -> (&dyn carbide_field::merkle::MerkleHasher, &'static str) {
+        match &self.gpu_merkle {
+            Some(m) => (m, "cuda"),
+            None if self.backend == carbide_cuda::Backend::Cpu => (self.hash.cpu(), "cpu"),
+            None => (self.hash.cpu(), "cuda NTT, cpu Merkle"),
+        }
+    }
+}
+
 fn read(path: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
 }
 
 /// A guest command's arguments: `ELF [--input FILE] [--max-cycles N] [-o|--output FILE]`,
-/// and for `prove`, `[--segment-log K] [--hash poseidon|blake3] [--progress|--quiet]`.
+/// and for `prove`, `[--segment-log K] [--hash poseidon|blake3] [--backend cpu|cuda|auto] [--progress|--quiet]`.
 struct GuestArgs {
     elf: String,
     input: Option<String>,
@@ -176,6 +201,7 @@ struct GuestArgs {
     out: Option<String>,
     segment_log: Option<u32>,
     hash: MerkleHash,
+    backend: Option<String>,
     progress: Option<bool>,
 }
 
@@ -193,6 +219,7 @@ impl GuestArgs {
             out: None,
             segment_log: None,
             hash: MerkleHash::Poseidon,
+            backend: None,
             progress: None,
         };
         let mut it = rest.iter();
@@ -217,6 +244,7 @@ impl GuestArgs {
                 ("--hash", Some(v)) if command == "prove" && v == "blake3" => {
                     a.hash = MerkleHash::Blake3;
                 }
+                ("--backend", Some(v)) if command == "prove" => a.backend = Some(v.clone()),
                 ("--segment-log", Some(v)) if command == "prove" => match v.parse() {
                     Ok(k) => a.segment_log = Some(k),
                     Err(e) => {
@@ -243,12 +271,16 @@ fn prove_elf(args: &[String]) -> ExitCode {
         out,
         segment_log,
         hash,
+        backend,
         progress,
     } = match GuestArgs::parse("prove", args, 1 << 32) {
         Ok(a) => a,
         Err(code) => return code,
     };
-    let ntt = carbide_ntt::Radix2Dit::<carbide_field::Goldilocks>::new();
+    let b = match Backends::new("prove", backend.as_deref(), hash) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
     let mut config = carbide_prover::cli::zkvm_config();
     config.fri.hash = hash;
     // Stage lines on a terminal (or with --progress), none with --quiet.
@@ -270,8 +302,8 @@ fn prove_elf(args: &[String]) -> ExitCode {
             segment_log: segment_log.unwrap_or(carbide_prover::cli::ZKVM_SEGMENT_LOG),
             tag: Default::default(),
         };
-        let merkle = config.fri.hash.cpu();
-        carbide_prover::cli::prove_zkvm_file_with(&job, &config, &ntt, merkle, &mut stage)
+        let (merkle, _) = b.merkle();
+        carbide_prover::cli::prove_zkvm_file_with(&job, &config, b.ntt.as_ref(), merkle, &mut stage)
     });
     if show {
         eprintln!("{}", times.summary());
@@ -283,7 +315,7 @@ fn prove_elf(args: &[String]) -> ExitCode {
                 eprintln!("carbide prove: cannot write {path}: {e}");
                 return ExitCode::FAILURE;
             }
-            println!("{summary}; wrote {path}");
+            println!("{summary}, backend {}; wrote {path}", b.merkle().1);
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -2,6 +2,7 @@
 // the Rust test can hold every operation, carry-chain and portable, to arkworks and
 // carbide-field on edge and random values.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "cuda_host.h"
@@ -12,8 +13,8 @@
 template <class M, class Op>
 void mont(Op op) {
     u64 a[4], b[4];
-    for (auto& w : a) scanf("%llx", &w);
-    for (auto& w : b) scanf("%llx", &w);
+    for (auto& w : a) if (scanf("%llx", &w) != 1) exit(3);
+    for (auto& w : b) if (scanf("%llx", &w) != 1) exit(3);
     u32 x[8], y[8], z[8];
     for (int k = 0; k < 4; k++) {
         x[2 * k] = (u32)a[k]; x[2 * k + 1] = (u32)(a[k] >> 32);
@@ -27,8 +28,8 @@ void mont(Op op) {
 template <class Op>
 void ext2(Op op) {
     u64 a[2], b[2], out[2];
-    for (auto& w : a) scanf("%llx", &w);
-    for (auto& w : b) scanf("%llx", &w);
+    for (auto& w : a) if (scanf("%llx", &w) != 1) exit(3);
+    for (auto& w : b) if (scanf("%llx", &w) != 1) exit(3);
     op(out, a, b);
     printf("%llx %llx\n", out[0], out[1]);
 }
@@ -46,7 +47,7 @@ int main() {
     while (scanf("%63s", op) == 1) {
         if (!strncmp(op, "goldilocks_", 11) && strncmp(op, "goldilocks_ext2", 15)) {
             u64 a, b;
-            scanf("%llx %llx", &a, &b);
+            if (scanf("%llx %llx", &a, &b) != 2) return 3;
             u64 r = !strcmp(op, "goldilocks_add") ? goldilocks::add(a, b)
                   : !strcmp(op, "goldilocks_sub") ? goldilocks::sub(a, b)
                   : !strcmp(op, "goldilocks_mul") ? goldilocks::mul(a, b)
