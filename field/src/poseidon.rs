@@ -781,21 +781,7 @@ pub fn grind(base: &[Goldilocks; WIDTH], position: usize, bits: u32) -> u64 {
             .find(|&i| states[i as usize][RATE - 1].as_canonical_u64() >> (64 - bits.min(64)) == 0)
             .map(|i| block * BLOCK + i)
     };
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        let per_round = 4 * rayon::current_num_threads() as u64;
-        (0u64..)
-            .find_map(|round| {
-                (round * per_round..(round + 1) * per_round)
-                    .into_par_iter()
-                    .filter_map(hit)
-                    .min()
-            })
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "parallel"))]
-    (0u64..).find_map(hit).unwrap_or_default()
+    crate::pow::least_hit(hit)
 }
 
 /// Pairs of digests compressed `P::WIDTH` at a time.

@@ -52,6 +52,13 @@ pub fn blake3_grind(base: &[Goldilocks; WIDTH], position: usize, bits: u32) -> u
         let mut m = m;
         (block * BLOCK..(block + 1) * BLOCK).find(|&n| passes(&mut m, n, bits))
     };
+    least_hit(hit)
+}
+
+/// The least nonce of the first block (blocks 0, 1, 2, … of nonces) where `hit` finds one:
+/// blocks are searched a round of several at a time across threads, and the least hit of the
+/// first round with any wins, so the answer never depends on the thread count.
+pub(crate) fn least_hit(hit: impl Fn(u64) -> Option<u64> + Sync + Send) -> u64 {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
@@ -60,7 +67,7 @@ pub fn blake3_grind(base: &[Goldilocks; WIDTH], position: usize, bits: u32) -> u
             .find_map(|round| {
                 (round * per_round..(round + 1) * per_round)
                     .into_par_iter()
-                    .filter_map(hit)
+                    .filter_map(&hit)
                     .min()
             })
             .unwrap_or_default()

@@ -99,7 +99,11 @@ fn zkvm_proofs_on_the_gpu_are_the_cpus() {
         &CpuMerkle,
     )
     .unwrap();
-    assert!(on_gpu.segments.len() > 1, "{} segments", on_gpu.segments.len());
+    assert!(
+        on_gpu.segments.len() > 1,
+        "{} segments",
+        on_gpu.segments.len()
+    );
     assert_eq!(on_gpu.segments.len(), on_cpu.segments.len());
     for (i, (g, c)) in on_gpu.segments.iter().zip(&on_cpu.segments).enumerate() {
         assert_eq!(g.segment, c.segment, "segment {i}");
