@@ -27,7 +27,7 @@ pub use proof::{Evals, Opening, StarkProof, TableProof};
 pub use prover::{Stage, Table, prove, prove_tables, prove_tables_unchecked, prove_tables_with};
 pub use range::{ByteRangeAir, BytesAir};
 pub use tag::{TAG_LEN, TagAir};
-pub use verifier::{VerifyingKey, verify, verify_tables, verify_tables_with_key};
+pub use verifier::{KeyCache, VerifyingKey, verify, verify_tables, verify_tables_with_key};
 
 use carbide_field::Field;
 use carbide_field::merkle::{MerkleError, MerkleHash};

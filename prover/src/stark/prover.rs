@@ -1072,27 +1072,20 @@ fn open_table(
     })
 }
 
-/// The cap of an AIR's preprocessed columns at 2^log_rows rows, on the CPU (the verifier
-/// computes it for itself; the prover's backends give the same bits).
+/// The cap of the commitment to preprocessed columns (`fixed`, rows of `width`), computed on
+/// the CPU as every backend computes it.
 pub(super) fn preprocessed_cap(
-    air: &dyn Air,
+    fixed: &[Goldilocks],
+    width: usize,
     config: &StarkConfig,
-    log_rows: u32,
 ) -> Result<Vec<carbide_field::poseidon::Digest>, ProveError> {
-    let (pw, n) = (air.preprocessed_width(), 1usize << log_rows);
-    let fixed = air
-        .preprocessed(log_rows)
-        .filter(|f| f.len() == n * pw)
-        .ok_or_else(|| {
-            ProveError::Shape(format!("no preprocessed columns for 2^{log_rows} rows"))
-        })?;
     let ntt = super::verifier::cpu_ntt();
     let ctx = Ctx {
         config,
         ntt: &ntt,
         merkle: config.fri.hash.cpu(),
     };
-    Ok(ctx.commit_values(&fixed, pw)?.tree.cap().to_vec())
+    Ok(ctx.commit_values(fixed, width)?.tree.cap().to_vec())
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! The verifier: no backend. Every length is checked before use; nothing panics.
 
+use std::collections::HashMap;
+
 use carbide_field::merkle::verify_with;
 use carbide_field::poseidon::Digest;
 use carbide_field::{Field, Goldilocks, TwoAdicField};
@@ -52,6 +54,16 @@ pub struct VerifyingKey {
 impl VerifyingKey {
     /// For tables of these AIRs at these sizes (2^log_rows rows each).
     pub fn new(tables: &[(&dyn Air, u32)], config: &StarkConfig) -> Result<Self, VerifyError> {
+        Self::new_cached(tables, config, &mut KeyCache::default())
+    }
+
+    /// [`Self::new`], taking from `cache` the preprocessed commitments it already holds and
+    /// adding the others.
+    pub fn new_cached(
+        tables: &[(&dyn Air, u32)],
+        config: &StarkConfig,
+        cache: &mut KeyCache,
+    ) -> Result<Self, VerifyError> {
         config.fri.check()?;
         let tables = tables
             .iter()
@@ -62,18 +74,76 @@ impl VerifyingKey {
                 {
                     return shape("trace size");
                 }
-                let cap = if air.preprocessed_width() > 0 {
-                    Some(preprocessed_cap(air, config, log_n).map_err(|e| match e {
-                        ProveError::Shape(s) => VerifyError::Shape(s),
-                        other => VerifyError::Shape(other.to_string()),
-                    })?)
-                } else {
-                    None
+                let cap = match air.preprocessed_width() {
+                    0 => None,
+                    width => Some(cache.cap(air, width, log_n, config)?),
                 };
                 Ok((log_n, cap))
             })
             .collect::<Result<_, _>>()?;
         Ok(Self { tables })
+    }
+}
+
+/// Commitments to preprocessed columns a verifier has computed, by a hash of everything that
+/// determines one (the columns, the AIR's name, the configuration). The segments of a zkVM
+/// run share most of their preprocessed tables (the program's code, the byte tables), so with
+/// one cache per run each is committed once, not once per segment.
+#[derive(Debug, Default)]
+pub struct KeyCache {
+    caps: HashMap<[u8; 32], Vec<Digest>>,
+}
+
+impl KeyCache {
+    /// The cap of `air`'s preprocessed columns (`width` of them) at 2^log_n rows.
+    fn cap(
+        &mut self,
+        air: &dyn Air,
+        width: usize,
+        log_n: u32,
+        config: &StarkConfig,
+    ) -> Result<Vec<Digest>, VerifyError> {
+        let rows = 1usize << log_n;
+        let Some(fixed) = air.preprocessed(log_n).filter(|f| f.len() == rows * width) else {
+            return shape(&format!("no preprocessed columns for 2^{log_n} rows"));
+        };
+        let mut h = blake3::Hasher::new();
+        h.update(air.name().as_bytes());
+        for word in config.fri.words() {
+            h.update(&word.to_le_bytes());
+        }
+        h.update(&u64::from(log_n).to_le_bytes());
+        h.update(&(width as u64).to_le_bytes());
+        let mut bytes = Vec::with_capacity(8 * 1024);
+        for chunk in fixed.chunks(1024) {
+            bytes.clear();
+            bytes.extend(
+                chunk
+                    .iter()
+                    .flat_map(|v| v.as_canonical_u64().to_le_bytes()),
+            );
+            h.update(&bytes);
+        }
+        let key = *h.finalize().as_bytes();
+        if let Some(cap) = self.caps.get(&key) {
+            return Ok(cap.clone());
+        }
+        let cap = preprocessed_cap(&fixed, width, config).map_err(|e| match e {
+            ProveError::Shape(s) => VerifyError::Shape(s),
+            other => VerifyError::Shape(other.to_string()),
+        })?;
+        self.caps.insert(key, cap.clone());
+        Ok(cap)
+    }
+
+    /// Commitments held.
+    pub fn len(&self) -> usize {
+        self.caps.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.caps.is_empty()
     }
 }
 
@@ -389,4 +459,78 @@ fn queries(
 /// The CPU NTT the verifier extends preprocessed columns with.
 pub(super) fn cpu_ntt() -> Radix2Dit<Goldilocks> {
     Radix2Dit::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carbide_field::merkle::MerkleHash;
+
+    /// One preprocessed column 0, 1, 2, … plus `offset`, under one name whatever the offset.
+    struct Counting {
+        offset: u64,
+    }
+
+    impl Air for Counting {
+        fn name(&self) -> &str {
+            "counting"
+        }
+
+        fn width(&self) -> usize {
+            1
+        }
+
+        fn num_public_values(&self) -> usize {
+            0
+        }
+
+        fn constraint_degree(&self) -> usize {
+            1
+        }
+
+        fn eval(&self, _frame: &Frame<'_>, _public: &[Goldilocks], _out: &mut Constraints) {}
+
+        fn preprocessed_width(&self) -> usize {
+            1
+        }
+
+        fn preprocessed(&self, log_rows: u32) -> Option<Vec<Goldilocks>> {
+            Some(
+                (0..1u64 << log_rows)
+                    .map(|i| Goldilocks::new(i + self.offset))
+                    .collect(),
+            )
+        }
+    }
+
+    #[test]
+    fn a_cached_key_is_the_computed_key_and_only_identical_columns_share_one() {
+        let config = StarkConfig::default();
+        let mut blake = StarkConfig::default();
+        blake.fri.hash = MerkleHash::Blake3;
+        let (a, b) = (Counting { offset: 0 }, Counting { offset: 1 });
+        let mut cache = KeyCache::default();
+        let key = |t: &[(&dyn Air, u32)], c: &StarkConfig, cache: &mut KeyCache| {
+            let cached = VerifyingKey::new_cached(t, c, cache).unwrap();
+            assert_eq!(cached, VerifyingKey::new(t, c).unwrap());
+            cached
+        };
+        let first = key(&[(&a, 6), (&a, 7)], &config, &mut cache);
+        assert_eq!(cache.len(), 2);
+        // The same columns again: taken from the cache, nothing added.
+        assert_eq!(
+            key(&[(&a, 7), (&a, 6)], &config, &mut cache).tables[1],
+            first.tables[0]
+        );
+        assert_eq!(cache.len(), 2);
+        // Other values under the same name, or another hash: new entries, other caps.
+        let other = key(&[(&b, 6)], &config, &mut cache);
+        let hashed = key(&[(&a, 6)], &blake, &mut cache);
+        assert_eq!(cache.len(), 4);
+        assert_ne!(other.tables[0], first.tables[0]);
+        assert_ne!(hashed.tables[0], first.tables[0]);
+        // A size the field cannot extend is refused before anything is computed.
+        assert!(VerifyingKey::new_cached(&[(&a, 40)], &config, &mut cache).is_err());
+        assert_eq!(cache.len(), 4);
+    }
 }

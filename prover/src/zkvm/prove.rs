@@ -29,8 +29,8 @@ use super::machine::{Machine, Step};
 use super::mul::{self, MulAir, ShiftAir};
 use super::tables::{Code, MemoryAir, StreamAir};
 use crate::stark::{
-    Air, ByteRangeAir, ProveError, Stage, StarkConfig, StarkProof, Table, TagAir, VerifyError,
-    VerifyingKey, prove_tables_unchecked, prove_tables_with, verify_tables_with_key,
+    Air, ByteRangeAir, KeyCache, ProveError, Stage, StarkConfig, StarkProof, Table, TagAir,
+    VerifyError, VerifyingKey, prove_tables_unchecked, prove_tables_with, verify_tables_with_key,
 };
 
 /// The most cycles one segment covers (timestamp differences stay below 2^24: a 16-bit limb
@@ -989,14 +989,17 @@ pub fn verify_segment(
     config: &StarkConfig,
 ) -> Result<Boundary, ZkvmError> {
     let ctx = Context::new(program, input)?;
-    check_segment(&ctx, proof, config)?;
+    check_segment(&ctx, proof, config, &mut KeyCache::default())?;
     Ok(proof.segment.end)
 }
 
+/// Checks one segment's proof; `keys` holds the preprocessed commitments of the run's
+/// segments checked before.
 fn check_segment(
     ctx: &Context,
     proof: &SegmentProof,
     config: &StarkConfig,
+    keys: &mut KeyCache,
 ) -> Result<(), ZkvmError> {
     let s = &proof.segment;
     let claim = |m: String| Err(ZkvmError::Claim(m));
@@ -1043,7 +1046,7 @@ fn check_segment(
         };
         sizes.push((air, size));
     }
-    let key = VerifyingKey::new(&sizes, config)?;
+    let key = VerifyingKey::new_cached(&sizes, config, keys)?;
     let public = ctx.public(s);
     let publics = publics(&public, &s.tag);
     let statement: Vec<(&dyn Air, &[Goldilocks])> = airs.iter().copied().zip(publics).collect();
@@ -1068,6 +1071,7 @@ pub fn verify(
     let ctx = Context::new(program, input)?;
     let mut at = Boundary::start(program, &ctx.image);
     let (mut cycles, mut output) = (0u64, Vec::new());
+    let mut keys = KeyCache::default();
     let n = proof.segments.len();
     if n == 0 {
         return Err(ZkvmError::Claim("no segments".into()));
@@ -1090,7 +1094,7 @@ pub fn verify(
                 if s.halted { "does" } else { "does not" }
             )));
         }
-        check_segment(&ctx, p, config)?;
+        check_segment(&ctx, p, config, &mut keys)?;
         at = s.end;
         cycles += s.cycles;
         output.extend_from_slice(&s.output);
