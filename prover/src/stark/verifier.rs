@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use carbide_field::merkle::verify_with;
 use carbide_field::poseidon::Digest;
-use carbide_field::{Field, Goldilocks, TwoAdicField};
+use carbide_field::{Field, Goldilocks, TwoAdicField, encode_slice};
 use carbide_ntt::Radix2Dit;
 
 use super::air::{Air, Constraints, Ext, Frame};
@@ -86,9 +86,9 @@ impl VerifyingKey {
 }
 
 /// Commitments to preprocessed columns a verifier has computed, by a hash of everything that
-/// determines one (the columns, the AIR's name, the configuration). The segments of a zkVM
-/// run share most of their preprocessed tables (the program's code, the byte tables), so with
-/// one cache per run each is committed once, not once per segment.
+/// determines one: the configuration, the width and the columns' values (hence their rows).
+/// The segments of a zkVM run share most of their preprocessed tables (the program's code,
+/// the byte tables), so with one cache per run each is committed once, not once per segment.
 #[derive(Debug, Default)]
 pub struct KeyCache {
     caps: HashMap<[u8; 32], Vec<Digest>>,
@@ -108,22 +108,11 @@ impl KeyCache {
             return shape(&format!("no preprocessed columns for 2^{log_n} rows"));
         };
         let mut h = blake3::Hasher::new();
-        h.update(air.name().as_bytes());
         for word in config.fri.words() {
             h.update(&word.to_le_bytes());
         }
-        h.update(&u64::from(log_n).to_le_bytes());
         h.update(&(width as u64).to_le_bytes());
-        let mut bytes = Vec::with_capacity(8 * 1024);
-        for chunk in fixed.chunks(1024) {
-            bytes.clear();
-            bytes.extend(
-                chunk
-                    .iter()
-                    .flat_map(|v| v.as_canonical_u64().to_le_bytes()),
-            );
-            h.update(&bytes);
-        }
+        h.update(&encode_slice(&fixed));
         let key = *h.finalize().as_bytes();
         if let Some(cap) = self.caps.get(&key) {
             return Ok(cap.clone());
@@ -137,13 +126,9 @@ impl KeyCache {
     }
 
     /// Commitments held.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.caps.len()
-    }
-
-    /// Whether it holds none.
-    pub fn is_empty(&self) -> bool {
-        self.caps.is_empty()
     }
 }
 
@@ -523,7 +508,7 @@ mod tests {
             first.tables[0]
         );
         assert_eq!(cache.len(), 2);
-        // Other values under the same name, or another hash: new entries, other caps.
+        // Other values (under the same AIR name), or another hash: new entries, other caps.
         let other = key(&[(&b, 6)], &config, &mut cache);
         let hashed = key(&[(&a, 6)], &blake, &mut cache);
         assert_eq!(cache.len(), 4);
